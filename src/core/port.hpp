@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+// A port is one master device with its ipvlan slaves: the mode and flags they
+// share, the table of their addresses, and their dev_ids.
+#pragma once
+#include "core/addr_table.hpp"
+#include "core/dev_id.hpp"
+#include "core/policy.hpp"
+
+struct net_device;
+
+namespace ipvlan::core {
+
+class Port;
+
+// The driver's part of a slave device (it lives in the netdev's private area).
+struct Slave {
+	net_device *dev = nullptr;
+	net_device *master = nullptr;
+	Port *port = nullptr;
+	Slave *sibling = nullptr;   // next slave of the port (RTNL)
+	AddrEntry *addrs = nullptr; // this slave's addresses (address lock)
+	u16 dev_id = 0;
+	bool up = false; // administratively up; read by the data path
+
+	bool is_up() const;
+};
+
+class Port : public kcpp::KernelObject<Port> {
+public:
+	Port(net_device *master_dev, u32 hash_key, kc_lock *lock)
+		: master(master_dev), addrs_lock(lock), table_(hash_key)
+	{
+	}
+	Port(const Port &) = delete;
+	Port &operator=(const Port &) = delete;
+
+	net_device *const master;
+	kc_lock *const addrs_lock; // guards the table and every slave's addrs
+	Mode mode = Mode::l3;
+	u16 flags = 0;
+	DevIdAllocator dev_ids;
+
+	bool is_private() const { return flags & flag_private; }
+	bool is_vepa() const { return flags & flag_vepa; }
+
+	// Slaves (RTNL). A slave joins the port when its netdev is initialised
+	// and leaves when it is torn down; the port lives while anyone is
+	// joined. It is attached to the list of siblings only once fully set
+	// up, and detached when it is deleted.
+	void join(Slave &slave)
+	{
+		slave.port = this;
+		users_++;
+	}
+	u32 leave() { return --users_; }
+	void attach(Slave &slave);
+	void detach(Slave &slave);
+	Slave *first_slave() const { return slaves_; }
+
+	// Addresses (caller holds addrs_lock). add_addr returns 0, -EADDRINUSE
+	// when any slave of the port owns it (up or down), or -ENOMEM.
+	int add_addr(Slave &owner, const IpAddr &addr);
+	void del_addr(Slave &owner, const IpAddr &addr);
+	void del_all_addrs(Slave &owner);
+	bool addr_busy(const IpAddr &addr) const { return table_.lookup(addr); }
+	u32 addr_count() const { return table_.size(); }
+
+	// Data path (RCU reader): the slave that owns addr, if it is up.
+	const Slave *owner_if_up(const IpAddr &addr) const;
+
+private:
+	void retire(AddrEntry *entry);
+
+	AddrTable table_;
+	Slave *slaves_ = nullptr;
+	u32 users_ = 0;
+};
+
+} // namespace ipvlan::core
