@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C ABI between the kernel-facing shim (C, src/shim/) and the driver
+ * (C++, src/driver/ and src/core/). It is included by both languages, so it
+ * uses plain C types only and never includes a kernel header: kernel objects
+ * cross it as pointers to incomplete structs that C++ never dereferences.
+ *
+ * Two directions:
+ *   kc_*          kernel services the shim implements for C++ (control path
+ *                 only; the data path makes no call from C++ into the shim);
+ *   ipvlan_drv_*  C++ entry points the shim's trampolines call.
+ */
+#ifndef IPVLAN_SHIM_API_H
+#define IPVLAN_SHIM_API_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct net;
+struct net_device;
+struct sk_buff;
+struct netlink_ext_ack;
+struct list_head;
+
+typedef unsigned char kc_u8;
+typedef unsigned short kc_u16;
+typedef unsigned int kc_u32;
+typedef unsigned long kc_usize;
+
+/* The driver's objects, opaque to the shim. */
+struct ipvlan_slave;
+struct ipvlan_port;
+
+/* ------------------------------------------------------------------ */
+/* Memory, RCU, locking                                               */
+/* ------------------------------------------------------------------ */
+
+/* Same layout as struct rcu_head; the shim checks that at build time. */
+struct kc_rcu_head {
+	void *next;
+	void (*func)(struct kc_rcu_head *head);
+};
+
+void *kc_alloc(kc_usize size, int atomic);
+void kc_free(void *ptr);
+void kc_call_rcu(struct kc_rcu_head *head, void (*func)(struct kc_rcu_head *));
+kc_u32 kc_random_u32(void);
+
+struct kc_lock; /* a spinlock taken with bottom halves disabled */
+struct kc_lock *kc_lock_new(void);
+void kc_lock_free(struct kc_lock *lock);
+void kc_lock_bh(struct kc_lock *lock);
+void kc_unlock_bh(struct kc_lock *lock);
+
+/* ------------------------------------------------------------------ */
+/* Devices (all under RTNL unless noted)                              */
+/* ------------------------------------------------------------------ */
+
+struct net_device *kc_dev_get_by_index(struct net *net, int ifindex);
+/* Non-NULL when dev is one of our slaves: its driver object. */
+struct ipvlan_slave *kc_dev_as_slave(const struct net_device *dev);
+/* Non-NULL when dev is the master of one of our ports (RTNL held). */
+struct ipvlan_port *kc_dev_port(const struct net_device *dev);
+int kc_dev_is_ether(const struct net_device *dev); /* ARPHRD_ETHER, not lo */
+int kc_dev_rx_handler_busy(struct net_device *dev);
+int kc_net_admin_capable(const struct net_device *dev); /* over dev's netns */
+const char *kc_dev_name(const struct net_device *dev);
+void kc_dev_err(const struct net_device *dev, const char *msg);
+
+/* newlink preparation of a not yet registered slave */
+void kc_slave_prepare(struct net_device *slave, struct net_device *master,
+		      int keep_mtu);
+int kc_register_netdevice(struct net_device *dev);
+void kc_unregister_netdevice(struct net_device *dev);
+void kc_unregister_netdevice_queue(struct net_device *dev,
+				   struct list_head *head);
+void kc_unregister_netdevice_many(struct list_head *head);
+void kc_dev_set_dev_id(struct net_device *dev, kc_u16 id);
+int kc_upper_link(struct net_device *master, struct net_device *slave,
+		  struct netlink_ext_ack *extack);
+void kc_upper_unlink(struct net_device *master, struct net_device *slave);
+void kc_transfer_operstate(struct net_device *master,
+			   struct net_device *slave);
+/* Set or clear IFF_NOARP: directly (in ndo_open) or through
+ * dev_change_flags so that userspace is notified (mode changes). */
+void kc_dev_set_noarp(struct net_device *dev, int on);
+int kc_dev_change_noarp(struct net_device *dev, int on,
+			struct netlink_ext_ack *extack);
+
+/* The port is the master's rx_handler_data; registering takes a reference
+ * on the master, unregistering waits for readers and drops it. */
+int kc_port_attach(struct net_device *master, struct ipvlan_port *port);
+void kc_port_detach(struct net_device *master);
+
+void kc_extack_msg(struct netlink_ext_ack *extack, const char *msg);
+
+/* ------------------------------------------------------------------ */
+/* Entry points implemented in C++                                    */
+/* ------------------------------------------------------------------ */
+
+int ipvlan_drv_init(void);
+void ipvlan_drv_exit(void);
+
+/* Size and alignment of the driver object the shim reserves in each
+ * slave's netdev_priv area. */
+extern const kc_usize ipvlan_drv_slave_size;
+extern const kc_usize ipvlan_drv_slave_align;
+void ipvlan_drv_slave_setup(struct ipvlan_slave *slave, struct net_device *dev);
+
+/* IFLA_IPVLAN_* attributes after nla parsing, nothing decided yet. */
+struct kc_link_attrs {
+	int has_mode;
+	kc_u16 mode;
+	int has_flags;
+	kc_u16 flags;
+};
+
+int ipvlan_drv_validate(const struct kc_link_attrs *attrs,
+			struct netlink_ext_ack *extack);
+int ipvlan_drv_newlink(struct net *src_net, struct ipvlan_slave *slave,
+		       int has_link, int link_ifindex, int has_mtu,
+		       const struct kc_link_attrs *attrs,
+		       struct netlink_ext_ack *extack);
+int ipvlan_drv_changelink(struct ipvlan_slave *slave, int has_data,
+			  const struct kc_link_attrs *attrs,
+			  struct netlink_ext_ack *extack);
+void ipvlan_drv_dellink(struct ipvlan_slave *slave, struct list_head *head);
+/* Fills mode and flags; returns 0, or -EINVAL when there is no port. */
+int ipvlan_drv_fill_info(const struct ipvlan_slave *slave,
+			 struct kc_link_attrs *out);
+int ipvlan_drv_slave_init(struct ipvlan_slave *slave);
+void ipvlan_drv_slave_uninit(struct ipvlan_slave *slave);
+void ipvlan_drv_open(struct ipvlan_slave *slave);
+void ipvlan_drv_stop(struct ipvlan_slave *slave);
+
+/* Address notifiers and validators: family 4 or 6, addr in network order. */
+enum kc_addr_event { KC_ADDR_UP, KC_ADDR_DOWN, KC_ADDR_VALIDATE };
+int ipvlan_drv_addr_event(struct ipvlan_slave *slave, enum kc_addr_event ev,
+			  int family, const kc_u8 *addr,
+			  struct netlink_ext_ack *extack);
+
+/* Master device events: its carrier/dormant state changed; it is being
+ * unregistered (queue every slave on head for unregistration). */
+void ipvlan_drv_master_operstate(struct ipvlan_port *port);
+void ipvlan_drv_master_gone(struct ipvlan_port *port, struct list_head *head);
+
+/* ------------------------------------------------------------------ */
+/* Data path: C++ decides, the shim's trampoline carries it out       */
+/* ------------------------------------------------------------------ */
+
+/* What the trampoline hands to the decision function: a byte view of the
+ * frame, marshalled from the skb without any judgement. */
+struct kc_frame {
+	const kc_u8 *mac;     /* Ethernet header (tx only; NULL on rx) */
+	const kc_u8 *l3;      /* network header */
+	kc_u32 l3_linear;     /* bytes readable at l3 */
+	kc_u32 l3_len;        /* bytes of the packet from l3 to its end */
+	kc_u16 proto;         /* skb->protocol, network byte order */
+};
+
+enum kc_action {
+	KC_PASS,        /* rx: leave the frame to the master's stack */
+	KC_DELIVER,     /* rx: re-inject on .dev (RX_HANDLER_ANOTHER) */
+	KC_LOCAL,       /* tx: forward to the sibling slave .dev */
+	KC_OUT_V4,      /* tx: route in the master's netns, send as IPv4 */
+	KC_OUT_V6,      /* tx: route in the master's netns, send as IPv6 */
+	KC_DROP,        /* tx: drop, counted as tx_dropped on the sender */
+	KC_PULL,        /* either: make .pull bytes of l3 linear, then ask again */
+};
+
+struct kc_verdict {
+	kc_u32 action; /* enum kc_action */
+	kc_u32 pull;
+	struct net_device *dev;
+};
+
+struct kc_verdict ipvlan_drv_rx(const struct ipvlan_port *port,
+				const struct kc_frame *frame);
+struct kc_verdict ipvlan_drv_xmit(const struct ipvlan_slave *slave,
+				  const struct kc_frame *frame);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IPVLAN_SHIM_API_H */

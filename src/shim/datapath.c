@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-packet trampolines. Each marshals the skb into a byte view, makes one
+ * call into C++ for the decision, and carries the verdict out with the kernel
+ * primitives the stock driver uses. No allocation, no lock, and no other call
+ * into C++ per packet.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/inet_dscp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+
+#include "priv.h"
+
+/* A classification needs at most three pulls (the IPv6 header, the ICMPv6
+ * header, the neighbour solicitation target). */
+#define IPVL_MAX_PULLS 3
+
+static void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
+		       struct kc_frame *f)
+{
+	int off = skb_network_offset(skb);
+
+	f->mac = mac;
+	f->proto = (__force kc_u16)skb->protocol;
+	f->l3 = skb_network_header(skb);
+	if (unlikely(off < 0 || off > skb_headlen(skb))) {
+		f->l3_linear = 0;
+		f->l3_len = 0;
+		return;
+	}
+	f->l3_linear = skb_headlen(skb) - off;
+	f->l3_len = skb->len - off;
+}
+
+/* ---------------------------------------------------------------- rx */
+
+rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	const struct ipvlan_port *port = rcu_dereference(skb->dev->rx_handler_data);
+	struct kc_verdict v;
+	struct kc_frame f;
+	int pulls = 0;
+
+	for (;;) {
+		ipvl_frame(skb, skb_mac_header(skb), &f);
+		v = ipvlan_drv_rx(port, &f);
+		if (likely(v.action != KC_PULL))
+			break;
+		if (pulls++ == IPVL_MAX_PULLS || !pskb_network_may_pull(skb, v.pull))
+			return RX_HANDLER_PASS;
+	}
+	if (v.action != KC_DELIVER)
+		return RX_HANDLER_PASS;
+
+	ipvl_count_rx(v.dev, skb->len + ETH_HLEN, true, false);
+	skb->dev = v.dev;
+	skb->pkt_type = PACKET_HOST;
+	return RX_HANDLER_ANOTHER;
+}
+
+/* ---------------------------------------------------------------- tx */
+
+/* To a sibling slave of the same master: it receives the frame as if from
+ * the wire (dev_forward_skb scrubs and checks the receiver is up and the
+ * frame fits its MTU). */
+static int ipvl_xmit_local(struct sk_buff *skb, struct net_device *to)
+{
+	unsigned int len = skb->len + ETH_HLEN;
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb) {
+		ipvl_count_rx(to, len, false, false);
+		return NET_XMIT_SUCCESS;
+	}
+	skb->pkt_type = PACKET_HOST;
+	ipvl_count_rx(to, len, dev_forward_skb(to, skb) == NET_RX_SUCCESS, false);
+	return NET_XMIT_SUCCESS;
+}
+
+/* Move the skb onto the master, leaving the slave's netns behind, and strip
+ * the Ethernet header: the master's namespace routes the IP packet. */
+static void ipvl_to_master_l3(struct sk_buff *skb, struct net_device *master)
+{
+	skb_scrub_packet(skb, !net_eq(dev_net(skb->dev), dev_net(master)));
+	skb->dev = master;
+	if (skb_mac_header_was_set(skb)) {
+		skb_pull(skb, ETH_HLEN);
+		skb->mac_header = (typeof(skb->mac_header))~0U;
+		skb_reset_network_header(skb);
+	}
+}
+
+static int ipvl_out_v4(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct net *net = dev_net(dev);
+	const struct iphdr *iph;
+	struct rtable *rt;
+	struct flowi4 fl4 = {
+		.flowi4_oif = dev->ifindex,
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+		.flowi4_mark = skb->mark,
+	};
+	int err;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		goto drop;
+	iph = ip_hdr(skb);
+	fl4.daddr = iph->daddr;
+	fl4.saddr = iph->saddr;
+	fl4.flowi4_tos = inet_dscp_to_dsfield(ip4h_dscp(iph));
+
+	rt = ip_route_output_flow(net, &fl4, NULL);
+	if (IS_ERR(rt))
+		goto drop;
+	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
+		ip_rt_put(rt);
+		goto drop;
+	}
+	skb_dst_set(skb, &rt->dst);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+
+	err = ip_local_out(net, NULL, skb);
+	if (unlikely(net_xmit_eval(err))) {
+		DEV_STATS_INC(dev, tx_errors);
+		return NET_XMIT_DROP;
+	}
+	return NET_XMIT_SUCCESS;
+drop:
+	DEV_STATS_INC(dev, tx_errors);
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
+static int ipvl_out_v6(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct net *net = dev_net(dev);
+	const struct ipv6hdr *ip6h;
+	struct dst_entry *dst;
+	struct flowi6 fl6 = {
+		.flowi6_oif = dev->ifindex,
+		.flowi6_flags = FLOWI_FLAG_ANYSRC,
+		.flowi6_mark = skb->mark,
+	};
+	int err;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		goto drop;
+	ip6h = ipv6_hdr(skb);
+	fl6.daddr = ip6h->daddr;
+	fl6.saddr = ip6h->saddr;
+	fl6.flowlabel = ip6_flowinfo(ip6h);
+	fl6.flowi6_proto = ip6h->nexthdr;
+
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error) {
+		dst_release(dst);
+		goto drop;
+	}
+	skb_dst_set(skb, dst);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+
+	err = ip6_local_out(net, NULL, skb);
+	if (unlikely(net_xmit_eval(err))) {
+		DEV_STATS_INC(dev, tx_errors);
+		return NET_XMIT_DROP;
+	}
+	return NET_XMIT_SUCCESS;
+drop:
+	DEV_STATS_INC(dev, tx_errors);
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
+static struct kc_verdict ipvl_decide_tx(struct sk_buff *skb,
+					const struct ipvlan_slave *slave)
+{
+	struct kc_verdict v;
+	struct kc_frame f;
+	int pulls = 0;
+
+	for (;;) {
+		ipvl_frame(skb, skb->data, &f);
+		v = ipvlan_drv_xmit(slave, &f);
+		if (likely(v.action != KC_PULL))
+			return v;
+		if (pulls++ == IPVL_MAX_PULLS || !pskb_network_may_pull(skb, v.pull)) {
+			v.action = KC_DROP;
+			return v;
+		}
+	}
+}
+
+static int ipvl_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct net_device *master = ipvl_priv(dev)->master;
+	struct kc_verdict v;
+
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
+		goto drop;
+
+	v = ipvl_decide_tx(skb, ipvl_slave(dev));
+	switch (v.action) {
+	case KC_LOCAL:
+		return ipvl_xmit_local(skb, v.dev);
+	case KC_OUT_V4:
+		ipvl_to_master_l3(skb, master);
+		return ipvl_out_v4(skb);
+	case KC_OUT_V6:
+		ipvl_to_master_l3(skb, master);
+		return ipvl_out_v6(skb);
+	default:
+		break;
+	}
+drop:
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
+netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct ipvl_pcpu_stats __percpu *stats = ipvl_priv(dev)->stats;
+	unsigned int len = skb->len;
+	int ret = ipvl_xmit(skb, dev);
+
+	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
+		struct ipvl_pcpu_stats *s = this_cpu_ptr(stats);
+
+		u64_stats_update_begin(&s->syncp);
+		u64_stats_inc(&s->tx_pkts);
+		u64_stats_add(&s->tx_bytes, len);
+		u64_stats_update_end(&s->syncp);
+	} else {
+		this_cpu_inc(stats->tx_drps);
+	}
+	return ret;
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The slave net_device: setup, net_device_ops, header_ops and ethtool_ops.
+ * Each op is a trampoline into C++ or a plain mechanism (features, counters,
+ * header construction) that needs no decision.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+
+#include "priv.h"
+
+/* Offloads a slave always offers: the master does software GSO/checksum for
+ * whatever its hardware cannot. The same sets as the stock driver. */
+#define IPVL_ALWAYS_ON_OFFLOADS \
+	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_ROBUST | \
+	 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL)
+#define IPVL_ALWAYS_ON \
+	(IPVL_ALWAYS_ON_OFFLOADS | NETIF_F_LLTX | NETIF_F_VLAN_CHALLENGED)
+#define IPVL_FEATURES \
+	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST | \
+	 NETIF_F_GSO | NETIF_F_ALL_TSO | NETIF_F_GSO_ROBUST | NETIF_F_GRO | \
+	 NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_FILTER | \
+	 NETIF_F_HW_VLAN_STAG_FILTER)
+#define IPVL_STATE_MASK \
+	((1 << __LINK_STATE_NOCARRIER) | (1 << __LINK_STATE_DORMANT))
+
+static void ipvl_inherit_from_master(struct net_device *dev,
+				     const struct net_device *master)
+{
+	dev->state = (dev->state & ~IPVL_STATE_MASK) |
+		     (master->state & IPVL_STATE_MASK);
+	dev->features = (master->features & IPVL_FEATURES) | IPVL_ALWAYS_ON;
+	dev->vlan_features = (master->vlan_features & IPVL_FEATURES) |
+			     IPVL_ALWAYS_ON_OFFLOADS;
+	dev->hw_enc_features |= dev->features;
+	netif_inherit_tso_max(dev, master);
+	dev->hard_header_len = master->hard_header_len;
+	dev->needed_headroom = master->needed_headroom;
+	dev->needed_tailroom = master->needed_tailroom;
+}
+
+static int ipvl_init(struct net_device *dev)
+{
+	struct ipvl_priv *priv = ipvl_priv(dev);
+	int err;
+
+	ipvl_inherit_from_master(dev, priv->master);
+	netdev_lockdep_set_classes(dev);
+
+	priv->stats = netdev_alloc_pcpu_stats(struct ipvl_pcpu_stats);
+	if (!priv->stats)
+		return -ENOMEM;
+
+	err = ipvlan_drv_slave_init(ipvl_slave(dev));
+	if (err) {
+		free_percpu(priv->stats);
+		priv->stats = NULL;
+	}
+	return err;
+}
+
+static void ipvl_uninit(struct net_device *dev)
+{
+	struct ipvl_priv *priv = ipvl_priv(dev);
+
+	free_percpu(priv->stats);
+	priv->stats = NULL;
+	ipvlan_drv_slave_uninit(ipvl_slave(dev));
+}
+
+static int ipvl_open(struct net_device *dev)
+{
+	ipvlan_drv_open(ipvl_slave(dev));
+	return 0;
+}
+
+static int ipvl_stop(struct net_device *dev)
+{
+	struct net_device *master = ipvl_priv(dev)->master;
+
+	dev_uc_unsync(master, dev);
+	dev_mc_unsync(master, dev);
+	ipvlan_drv_stop(ipvl_slave(dev));
+	return 0;
+}
+
+static netdev_features_t ipvl_fix_features(struct net_device *dev,
+					   netdev_features_t features)
+{
+	features |= NETIF_F_ALL_FOR_ALL;
+	features = netdev_increment_features(ipvl_priv(dev)->master->features,
+					     features, features);
+	features |= IPVL_ALWAYS_ON;
+	return features & (IPVL_FEATURES | IPVL_ALWAYS_ON);
+}
+
+static void ipvl_set_rx_mode(struct net_device *dev)
+{
+	struct net_device *master = ipvl_priv(dev)->master;
+
+	dev_uc_sync(master, dev);
+	dev_mc_sync(master, dev);
+}
+
+void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast)
+{
+	struct ipvl_pcpu_stats *s = this_cpu_ptr(ipvl_priv(dev)->stats);
+
+	if (unlikely(!ok)) {
+		this_cpu_inc(ipvl_priv(dev)->stats->rx_errs);
+		return;
+	}
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_pkts);
+	u64_stats_add(&s->rx_bytes, len);
+	if (mcast)
+		u64_stats_inc(&s->rx_mcast);
+	u64_stats_update_end(&s->syncp);
+}
+
+static void ipvl_get_stats64(struct net_device *dev,
+			     struct rtnl_link_stats64 *out)
+{
+	const struct ipvl_priv *priv = ipvl_priv(dev);
+	u32 rx_errs = 0, tx_drps = 0;
+	int cpu;
+
+	if (!priv->stats)
+		return;
+	for_each_possible_cpu(cpu) {
+		const struct ipvl_pcpu_stats *s = per_cpu_ptr(priv->stats, cpu);
+		u64 rx_pkts, rx_bytes, rx_mcast, tx_pkts, tx_bytes;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin_irq(&s->syncp);
+			rx_pkts = u64_stats_read(&s->rx_pkts);
+			rx_bytes = u64_stats_read(&s->rx_bytes);
+			rx_mcast = u64_stats_read(&s->rx_mcast);
+			tx_pkts = u64_stats_read(&s->tx_pkts);
+			tx_bytes = u64_stats_read(&s->tx_bytes);
+		} while (u64_stats_fetch_retry_irq(&s->syncp, start));
+
+		out->rx_packets += rx_pkts;
+		out->rx_bytes += rx_bytes;
+		out->multicast += rx_mcast;
+		out->tx_packets += tx_pkts;
+		out->tx_bytes += tx_bytes;
+		/* 32-bit counters, read without the seqcount like the stock driver */
+		rx_errs += READ_ONCE(s->rx_errs);
+		tx_drps += READ_ONCE(s->tx_drps);
+	}
+	out->rx_errors = rx_errs;
+	out->rx_dropped = rx_errs;
+	out->tx_dropped = tx_drps;
+	out->tx_errors = DEV_STATS_READ(dev, tx_errors);
+}
+
+static int ipvl_get_iflink(const struct net_device *dev)
+{
+	return ipvl_priv(dev)->master->ifindex;
+}
+
+static int ipvl_vlan_rx_add_vid(struct net_device *dev, __be16 proto, u16 vid)
+{
+	return vlan_vid_add(ipvl_priv(dev)->master, proto, vid);
+}
+
+static int ipvl_vlan_rx_kill_vid(struct net_device *dev, __be16 proto, u16 vid)
+{
+	vlan_vid_del(ipvl_priv(dev)->master, proto, vid);
+	return 0;
+}
+
+const struct net_device_ops ipvl_netdev_ops = {
+	.ndo_init = ipvl_init,
+	.ndo_uninit = ipvl_uninit,
+	.ndo_open = ipvl_open,
+	.ndo_stop = ipvl_stop,
+	.ndo_start_xmit = ipvl_start_xmit,
+	.ndo_fix_features = ipvl_fix_features,
+	.ndo_set_rx_mode = ipvl_set_rx_mode,
+	.ndo_get_stats64 = ipvl_get_stats64,
+	.ndo_vlan_rx_add_vid = ipvl_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid = ipvl_vlan_rx_kill_vid,
+	.ndo_get_iflink = ipvl_get_iflink,
+};
+
+/* Frames carry the master's MAC: the header is built by the master. */
+static int ipvl_hard_header(struct sk_buff *skb, struct net_device *dev,
+			    unsigned short type, const void *daddr,
+			    const void *saddr, unsigned int len)
+{
+	struct net_device *master = ipvl_priv(dev)->master;
+
+	return dev_hard_header(skb, master, type, daddr,
+			       saddr ? : master->dev_addr, len);
+}
+
+static const struct header_ops ipvl_header_ops = {
+	.create = ipvl_hard_header,
+	.parse = eth_header_parse,
+	.cache = eth_header_cache,
+	.cache_update = eth_header_cache_update,
+};
+
+static int ipvl_get_link_ksettings(struct net_device *dev,
+				   struct ethtool_link_ksettings *cmd)
+{
+	return __ethtool_get_link_ksettings(ipvl_priv(dev)->master, cmd);
+}
+
+static void ipvl_get_drvinfo(struct net_device *dev,
+			     struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, IPVL_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, IPVL_DRV_VERSION, sizeof(info->version));
+}
+
+static u32 ipvl_get_msglevel(struct net_device *dev)
+{
+	return ipvl_priv(dev)->msg_enable;
+}
+
+static void ipvl_set_msglevel(struct net_device *dev, u32 value)
+{
+	ipvl_priv(dev)->msg_enable = value;
+}
+
+static const struct ethtool_ops ipvl_ethtool_ops = {
+	.get_link = ethtool_op_get_link,
+	.get_link_ksettings = ipvl_get_link_ksettings,
+	.get_drvinfo = ipvl_get_drvinfo,
+	.get_msglevel = ipvl_get_msglevel,
+	.set_msglevel = ipvl_set_msglevel,
+};
+
+void ipvl_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->max_mtu = ETH_MAX_MTU;
+	dev->priv_flags &= ~(IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING);
+	dev->priv_flags |= IFF_UNICAST_FLT | IFF_NO_QUEUE;
+	dev->netdev_ops = &ipvl_netdev_ops;
+	dev->needs_free_netdev = true;
+	dev->header_ops = &ipvl_header_ops;
+	dev->ethtool_ops = &ipvl_ethtool_ops;
+	ipvlan_drv_slave_setup(ipvl_slave(dev), dev);
+}

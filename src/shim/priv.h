@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim-internal declarations: the layout of a slave's netdev_priv area and the
+ * operation tables the shim files share. Nothing here is visible to C++.
+ */
+#ifndef IPVLAN_SHIM_PRIV_H
+#define IPVLAN_SHIM_PRIV_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include "ipvlan/shim_api.h"
+
+#define IPVL_DRV_NAME "ipvlan"
+#define IPVL_DRV_VERSION "0.1"
+
+struct ipvl_pcpu_stats {
+	u64_stats_t rx_pkts;
+	u64_stats_t rx_bytes;
+	u64_stats_t rx_mcast;
+	u64_stats_t tx_pkts;
+	u64_stats_t tx_bytes;
+	struct u64_stats_sync syncp;
+	u32 rx_errs;
+	u32 tx_drps;
+};
+
+/*
+ * netdev_priv() of a slave: this header, then the C++ driver object at
+ * ipvl_slave_offset. The shim keeps what its own mechanisms need per packet
+ * (the lower device for header_ops, the counters) so that they never call
+ * into C++ for it.
+ */
+struct ipvl_priv {
+	struct ipvl_pcpu_stats __percpu *stats;
+	struct net_device *master;
+	u32 msg_enable;
+};
+
+extern size_t ipvl_slave_offset;
+extern const struct net_device_ops ipvl_netdev_ops;
+extern struct rtnl_link_ops ipvl_link_ops;
+
+static inline struct ipvl_priv *ipvl_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+static inline struct ipvlan_slave *ipvl_slave(const struct net_device *dev)
+{
+	return (struct ipvlan_slave *)((char *)netdev_priv(dev) + ipvl_slave_offset);
+}
+
+static inline bool ipvl_is_slave(const struct net_device *dev)
+{
+	return dev->netdev_ops == &ipvl_netdev_ops;
+}
+
+void ipvl_setup(struct net_device *dev);
+rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb);
+netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast);
+
+int ipvl_notifiers_register(void);
+void ipvl_notifiers_unregister(void);
+
+#endif /* IPVLAN_SHIM_PRIV_H */
