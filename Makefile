@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                 build ipvlan.ko against KDIR
+#   make unit            build and run the GoogleTest unit tests of the core
+#   make demo            boot a VM, create slaves in namespaces, show them talking
+#   make check           every test: unit tests, then the selftests in a VM
+#   make check STOCK=1   the selftests against the kernel's own ipvlan.ko
+#   make clean
+#
+# KDIR defaults to the running kernel's build directory if it exists,
+# otherwise the newest /lib/modules/*/build. KVER= or KDIR= override.
+
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else ls -1 /lib/modules 2>/dev/null | while read v; do \
+	[ -d /lib/modules/$$v/build ] && echo $$v; done | sort -V | tail -n 1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+
+BUILD_DIR ?= build
+CMAKE_BUILD := $(BUILD_DIR)/unit
+
+.PHONY: all module clean unit demo check selftests-vm
+
+all: module
+
+module:
+	@test -d "$(KDIR)" || { echo "No kernel build directory ($(KDIR)): install linux-headers-amd64 or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+unit:
+	cmake -S tests/unit -B $(CMAKE_BUILD) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(CMAKE_BUILD) -j$$(nproc)
+	$(CMAKE_BUILD)/core_tests
+
+demo: module
+	tools/vm/run-vm -- tools/demo.sh $(CURDIR)/ipvlan.ko
+
+selftests-vm: $(if $(STOCK),,module)
+	selftests/run-in-vm.sh $(if $(STOCK),--stock,--module $(CURDIR)/ipvlan.ko)
+
+check: unit selftests-vm
+
+clean:
+	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD_DIR)
