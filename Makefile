@@ -3,8 +3,9 @@
 #   make                 build ipvlan.ko against KDIR
 #   make unit            build and run the GoogleTest unit tests of the core
 #   make demo            boot a VM, create slaves in namespaces, show them talking
-#   make check           every test: unit tests, then the selftests in a VM
-#   make check STOCK=1   the selftests against the kernel's own ipvlan.ko
+#   make check           every test: unit tests, the selftests in a VM on our
+#                        module, and the same selftests on the stock driver
+#   make selftests-vm [STOCK=1]   only the selftests, ours (or the stock one)
 #   make clean
 #
 # KDIR defaults to the running kernel's build directory if it exists,
@@ -34,10 +35,13 @@ unit:
 demo: module
 	tools/vm/run-vm -- tools/demo.sh $(CURDIR)/ipvlan.ko
 
+# The selftests in a VM, against our module or (STOCK=1) the stock one.
 selftests-vm: $(if $(STOCK),,module)
 	selftests/run-in-vm.sh $(if $(STOCK),--stock,--module $(CURDIR)/ipvlan.ko)
 
-check: unit selftests-vm
+# Unit tests, selftests on our module, selftests on the stock driver.
+check:
+	tools/check.sh
 
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
