@@ -19,13 +19,20 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD_DIR ?= build
 CMAKE_BUILD := $(BUILD_DIR)/unit
 
-.PHONY: all module clean unit demo check selftests-vm
+.PHONY: all module clean unit demo check selftests-vm build-checks print-kdir
 
 all: module
 
 module:
 	@test -d "$(KDIR)" || { echo "No kernel build directory ($(KDIR)): install linux-headers-amd64 or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+print-kdir:
+	@echo $(KDIR)
+
+# Mitigation flags, strict objtool, no constructors, module metadata.
+build-checks: module
+	tests/build/module_checks.sh $(KDIR)
 
 unit:
 	cmake -S tests/unit -B $(CMAKE_BUILD) -DCMAKE_BUILD_TYPE=Debug >/dev/null

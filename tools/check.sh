@@ -20,7 +20,7 @@ step() { # NAME COMMAND...
 }
 
 step "unit tests" make -s unit
-step "build ipvlan.ko" make -s module
+step "build ipvlan.ko and check it" make -s build-checks
 if [ -f ipvlan.ko ]; then
 	step "selftests, our module" selftests/run-in-vm.sh --module "$PWD/ipvlan.ko"
 else
