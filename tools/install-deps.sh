@@ -7,7 +7,7 @@ set -eu
 packages="
 	make gcc-12 g++-12 cmake libgtest-dev
 	linux-headers-amd64 linux-image-amd64
-	qemu-system-x86 busybox-static kmod
+	qemu-system-x86 qemu-system-data busybox-static kmod xz-utils binutils
 	iproute2 iputils-ping ethtool procps python3
 "
 
