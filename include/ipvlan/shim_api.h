@@ -152,7 +152,7 @@ void ipvlan_drv_master_gone(struct ipvlan_port *port, struct list_head *head);
 /* What the trampoline hands to the decision function: a byte view of the
  * frame, marshalled from the skb without any judgement. */
 struct kc_frame {
-	const kc_u8 *mac;     /* Ethernet header (tx only; NULL on rx) */
+	const kc_u8 *mac;     /* Ethernet header: dst MAC, then src MAC */
 	const kc_u8 *l3;      /* network header */
 	kc_u32 l3_linear;     /* bytes readable at l3 */
 	kc_u32 l3_len;        /* bytes of the packet from l3 to its end */
@@ -167,6 +167,8 @@ enum kc_action {
 	KC_OUT_V6,      /* tx: route in the master's netns, send as IPv6 */
 	KC_DROP,        /* tx: drop, counted as tx_dropped on the sender */
 	KC_PULL,        /* either: make .pull bytes of l3 linear, then ask again */
+	KC_TO_MASTER,   /* tx (L2): into the master's own stack (dev_forward_skb) */
+	KC_OUT_L2,      /* tx (L2): the frame unchanged, out of the master */
 };
 
 struct kc_verdict {

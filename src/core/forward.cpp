@@ -23,6 +23,23 @@ Decision pull(u32 bytes)
 
 bool is_multicast_mac(const u8 *mac) { return mac && (mac[0] & 1); }
 
+bool same_mac(const u8 *a, const u8 *b)
+{
+	return a && b && __builtin_memcmp(a, b, 6) == 0;
+}
+
+// The sibling that owns the destination gets the frame (PRIVATE drops it
+// instead); `pass` means that no sibling owns it.
+Decision to_sibling(const Port &port, const Classification &c)
+{
+	if (!c.info.dst.valid())
+		return make(Action::pass);
+	const Slave *owner = port.owner_if_up(c.info.dst);
+	if (!owner)
+		return make(Action::pass);
+	return port.is_private() ? make(Action::drop) : make(Action::local, owner);
+}
+
 // Frames from a slave that no sibling owns leave through the master's
 // namespace, which routes them; it can only route IP.
 Decision route_out(const Frame &frame)
@@ -37,6 +54,37 @@ Decision route_out(const Frame &frame)
 	default:
 		return make(Action::drop);
 	}
+}
+
+// L2: slaves resolve neighbours themselves and address frames to the shared
+// MAC when the destination is a sibling or the master.
+Decision decide_tx_l2(const Port &port, const Frame &frame)
+{
+	if (!port.is_vepa() && same_mac(frame.dst_mac, frame.src_mac)) {
+		Classification c = classify_l3(frame.l3);
+		if (c.need_linear)
+			return pull(c.need_linear);
+		Decision d = to_sibling(port, c);
+		return d.action == Action::pass ? make(Action::to_master) : d;
+	}
+	// Broadcast and multicast leave through the master; the stock driver
+	// also hands a copy to every sibling from deferred work, which this
+	// version does not do yet (Documentation/status.rst).
+	return make(Action::out_l2);
+}
+
+// L3/L3S: the master's namespace routes whatever no sibling owns.
+Decision decide_tx_l3(const Port &port, const Frame &frame)
+{
+	Classification c = classify_l3(frame.l3);
+	if (c.need_linear)
+		return pull(c.need_linear);
+	if (!port.is_vepa()) {
+		Decision d = to_sibling(port, c);
+		if (d.action != Action::pass)
+			return d;
+	}
+	return route_out(frame);
 }
 
 } // namespace
@@ -60,16 +108,7 @@ Decision decide_rx(const Port &port, const Frame &frame)
 
 Decision decide_tx(const Port &port, const Frame &frame)
 {
-	Classification c = classify_l3(frame.l3);
-	if (c.need_linear)
-		return pull(c.need_linear);
-
-	if (!port.is_vepa() && c.info.dst.valid()) {
-		if (const Slave *owner = port.owner_if_up(c.info.dst))
-			return port.is_private() ? make(Action::drop)
-						 : make(Action::local, owner);
-	}
-	return route_out(frame);
+	return port.mode == Mode::l2 ? decide_tx_l2(port, frame) : decide_tx_l3(port, frame);
 }
 
 } // namespace ipvlan::core

@@ -15,6 +15,8 @@ enum class Action : u8 {
 	out_ipv6,    // tx: route in the master's namespace (L3 modes)
 	drop,        // tx: drop, counted on the sender
 	pull,        // make `need_linear` bytes linear and decide again
+	to_master,   // tx (L2): up the master's own stack, as if received
+	out_l2,      // tx (L2): the frame as it is, out of the master
 };
 
 struct Decision {
@@ -25,6 +27,7 @@ struct Decision {
 
 struct Frame {
 	const u8 *dst_mac = nullptr; // nullptr when not known
+	const u8 *src_mac = nullptr; // nullptr when not known
 	L3View l3;
 };
 

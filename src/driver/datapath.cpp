@@ -12,6 +12,7 @@ Frame frame_of(const kc_frame &f)
 {
 	Frame frame;
 	frame.dst_mac = f.mac;
+	frame.src_mac = f.mac ? f.mac + 6 : nullptr;
 	frame.l3.ethertype = kcpp::load_be16(reinterpret_cast<const u8 *>(&f.proto));
 	frame.l3.bytes = {f.l3, f.l3_linear};
 	frame.l3.total_len = f.l3_len;
@@ -22,7 +23,8 @@ Frame frame_of(const kc_frame &f)
 static_assert(int(Action::pass) == KC_PASS && int(Action::deliver) == KC_DELIVER &&
 	      int(Action::local) == KC_LOCAL && int(Action::out_ipv4) == KC_OUT_V4 &&
 	      int(Action::out_ipv6) == KC_OUT_V6 && int(Action::drop) == KC_DROP &&
-	      int(Action::pull) == KC_PULL);
+	      int(Action::pull) == KC_PULL && int(Action::to_master) == KC_TO_MASTER &&
+	      int(Action::out_l2) == KC_OUT_L2);
 
 kc_verdict verdict_of(const Decision &d)
 {

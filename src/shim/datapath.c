@@ -84,6 +84,18 @@ static int ipvl_xmit_local(struct sk_buff *skb, struct net_device *to)
 	return NET_XMIT_SUCCESS;
 }
 
+/* L2: for the shared MAC but no sibling's address, so for the master itself:
+ * it receives the frame as if from the wire (its rx_handler passes it). */
+static int ipvl_xmit_to_master_stack(struct sk_buff *skb,
+				     struct net_device *master)
+{
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb)
+		return NET_XMIT_DROP;
+	dev_forward_skb(master, skb);
+	return NET_XMIT_SUCCESS;
+}
+
 /* Move the skb onto the master, leaving the slave's netns behind, and strip
  * the Ethernet header: the master's namespace routes the IP packet. */
 static void ipvl_to_master_l3(struct sk_buff *skb, struct net_device *master)
@@ -217,6 +229,11 @@ static int ipvl_xmit(struct sk_buff *skb, struct net_device *dev)
 	case KC_OUT_V6:
 		ipvl_to_master_l3(skb, master);
 		return ipvl_out_v6(skb);
+	case KC_TO_MASTER:
+		return ipvl_xmit_to_master_stack(skb, master);
+	case KC_OUT_L2:
+		skb->dev = master;
+		return dev_queue_xmit(skb);
 	default:
 		break;
 	}
