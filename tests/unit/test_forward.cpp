@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+// decide_rx / decide_tx: the forwarding decision for a frame received on the
+// master, or sent by a slave (spec sections 5.1, 5.2, 5.5).
+//
+// The port has two up slaves: a (10.0.0.1, 2001:db8::1) and b (10.0.0.2,
+// 2001:db8::2). Transmit tests send from b.
+#include "test_support.hpp"
+
+#include "core/forward.hpp"
+#include "kcpp/lock.hpp"
+
+namespace test {
+namespace {
+
+const u8 unicast_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x10}; // the shared MAC
+const u8 ipv6_mcast_mac[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x01};
+const u8 broadcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+struct Pkt {
+	u16 ethertype;
+	Bytes bytes;
+};
+
+enum class Proto { ipv4, ipv6, arp, dad_ns };
+
+const char *name_of(Proto p)
+{
+	switch (p) {
+	case Proto::ipv4: return "ipv4";
+	case Proto::ipv6: return "ipv6";
+	case Proto::arp: return "arp";
+	case Proto::dad_ns: return "dad_ns";
+	}
+	return "?";
+}
+
+// A packet of `proto` keyed to `who`: "a", "b", or "ext" (nobody's).
+Pkt packet(Proto proto, const char *who)
+{
+	std::string w = who;
+	const char *v4 = w == "a" ? "10.0.0.1" : w == "b" ? "10.0.0.2" : "192.0.2.9";
+	const char *v6 = w == "a" ? "2001:db8::1" : w == "b" ? "2001:db8::2" : "2001:db8:ffff::9";
+	switch (proto) {
+	case Proto::ipv4:
+		return {ethertype_ipv4, ipv4_packet("10.0.0.2", v4)};
+	case Proto::ipv6:
+		return {ethertype_ipv6, ipv6_packet("2001:db8::2", v6)};
+	case Proto::arp:
+		return {ethertype_arp, arp_packet("10.0.0.2", v4)};
+	case Proto::dad_ns:
+		return {ethertype_ipv6, dad_ns(v6)};
+	}
+	return {};
+}
+
+// How a frame of `proto` leaves through the master when no sibling takes it.
+Action routed_out(Proto proto)
+{
+	switch (proto) {
+	case Proto::ipv4: return Action::out_ipv4;
+	case Proto::ipv6: return Action::out_ipv6;
+	case Proto::dad_ns: return Action::out_ipv6;
+	case Proto::arp: return Action::drop; // the master's namespace routes only IP
+	}
+	return Action::pass;
+}
+
+// The first pull a frame of `proto` asks for.
+u32 first_pull(Proto proto)
+{
+	switch (proto) {
+	case Proto::ipv4: return 20;
+	case Proto::ipv6: return 40;
+	case Proto::dad_ns: return 40;
+	case Proto::arp: return 28;
+	}
+	return 0;
+}
+
+class ForwardTest : public ShimTest {
+protected:
+	ForwardTest() : lock_(kc_lock_new()), port_(nullptr, 0x0badcafeu, lock_)
+	{
+		port_.mode = Mode::l3;
+		for (Slave *s : {&a_, &b_}) {
+			port_.join(*s);
+			port_.attach(*s);
+			s->up = true;
+		}
+		kcpp::LockGuard g(lock_);
+		EXPECT_EQ(port_.add_addr(a_, ip4("10.0.0.1")), 0);
+		EXPECT_EQ(port_.add_addr(a_, ip6("2001:db8::1")), 0);
+		EXPECT_EQ(port_.add_addr(b_, ip4("10.0.0.2")), 0);
+		EXPECT_EQ(port_.add_addr(b_, ip6("2001:db8::2")), 0);
+	}
+
+	void cleanup() override
+	{
+		{
+			kcpp::LockGuard g(lock_);
+			port_.del_all_addrs(a_);
+			port_.del_all_addrs(b_);
+		}
+		kc_lock_free(lock_);
+	}
+
+	// `linear` bytes readable of the packet (all by default), in a buffer of
+	// exactly that size.
+	Decision rx(const Pkt &p, const u8 *mac = nullptr, u32 linear = ~0u)
+	{
+		return decide(decide_rx, p, mac, linear);
+	}
+
+	Decision tx(const Pkt &p, const u8 *mac = unicast_mac, u32 linear = ~0u)
+	{
+		return decide(decide_tx, p, mac, linear);
+	}
+
+	// An L2 slave's frame: destination and source MAC both given.
+	Decision tx_l2(const Pkt &p, const u8 *dst, const u8 *src, u32 linear = ~0u)
+	{
+		return decide(decide_tx, p, dst, linear, src);
+	}
+
+	Decision decide(Decision (*fn)(const Port &, const Frame &), const Pkt &p,
+			const u8 *mac, u32 linear, const u8 *src_mac = nullptr)
+	{
+		u32 total = u32(p.bytes.size());
+		Exact e = exact(p.bytes, linear < total ? linear : total);
+		Frame f;
+		f.dst_mac = mac;
+		f.src_mac = src_mac;
+		f.l3 = view_of(p.ethertype, e, total);
+		return fn(port_, f);
+	}
+
+	kc_lock *lock_;
+	Port port_;
+	Slave a_, b_;
+};
+
+// ================================================================ per protocol
+
+class ForwardByProto : public ForwardTest, public ::testing::WithParamInterface<Proto> {
+protected:
+	Proto proto() const { return GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Protos, ForwardByProto,
+			 ::testing::Values(Proto::ipv4, Proto::ipv6, Proto::arp, Proto::dad_ns),
+			 [](const ::testing::TestParamInfo<Proto> &i) { return name_of(i.param); });
+
+// ---------------------------------------------------------------- rx
+
+TEST_P(ForwardByProto, RxDeliversToTheUpOwner)
+{
+	Decision d = rx(packet(proto(), "a"));
+	EXPECT_EQ(d.action, Action::deliver);
+	EXPECT_EQ(d.to, &a_);
+	EXPECT_EQ(d.need_linear, 0u);
+}
+
+TEST_P(ForwardByProto, RxPassesWhenNobodyOwnsTheKey)
+{
+	Decision d = rx(packet(proto(), "ext"));
+	EXPECT_EQ(d.action, Action::pass);
+	EXPECT_EQ(d.to, nullptr);
+}
+
+TEST_P(ForwardByProto, RxPassesWhenTheOwnerIsDown)
+{
+	a_.up = false;
+	Decision d = rx(packet(proto(), "a"));
+	EXPECT_EQ(d.action, Action::pass);
+	EXPECT_EQ(d.to, nullptr);
+}
+
+TEST_P(ForwardByProto, RxIgnoresPrivateAndVepa)
+{
+	for (u16 flags : {flag_private, flag_vepa}) {
+		SCOPED_TRACE(flags);
+		port_.flags = flags;
+		Decision d = rx(packet(proto(), "b"));
+		EXPECT_EQ(d.action, Action::deliver);
+		EXPECT_EQ(d.to, &b_);
+	}
+}
+
+TEST_P(ForwardByProto, RxInL3sAlwaysPasses)
+{
+	port_.mode = Mode::l3s;
+	EXPECT_EQ(rx(packet(proto(), "a")).action, Action::pass);
+	EXPECT_EQ(rx(packet(proto(), "a"), nullptr, 0).action, Action::pass);
+}
+
+TEST_P(ForwardByProto, RxInL3DeliversEvenToAMulticastMac)
+{
+	// L3 looks only at the network header: an external DAD NS or ARP
+	// broadcast for a slave's address goes to that slave.
+	Decision d = rx(packet(proto(), "a"), ipv6_mcast_mac);
+	EXPECT_EQ(d.action, Action::deliver);
+	EXPECT_EQ(d.to, &a_);
+	EXPECT_EQ(rx(packet(proto(), "a"), broadcast_mac).action, Action::deliver);
+}
+
+TEST_P(ForwardByProto, RxInL2DeliversUnicastLikeL3)
+{
+	port_.mode = Mode::l2;
+	Decision d = rx(packet(proto(), "a"), unicast_mac);
+	EXPECT_EQ(d.action, Action::deliver);
+	EXPECT_EQ(d.to, &a_);
+}
+
+TEST_P(ForwardByProto, RxInL2PassesMulticastAndBroadcast)
+{
+	port_.mode = Mode::l2;
+	EXPECT_EQ(rx(packet(proto(), "a"), ipv6_mcast_mac).action, Action::pass);
+	EXPECT_EQ(rx(packet(proto(), "a"), broadcast_mac).action, Action::pass);
+}
+
+TEST_P(ForwardByProto, RxOfATruncatedViewAsksForTheHeader)
+{
+	Decision d = rx(packet(proto(), "a"), nullptr, first_pull(proto()) - 1);
+	EXPECT_EQ(d.action, Action::pull);
+	EXPECT_EQ(d.need_linear, first_pull(proto()));
+	EXPECT_EQ(d.to, nullptr);
+}
+
+TEST_P(ForwardByProto, RxOfAPacketShorterThanItsHeaderPasses)
+{
+	Pkt p = packet(proto(), "a");
+	p.bytes.resize(first_pull(proto()) - 1);
+	Decision d = rx(p);
+	EXPECT_EQ(d.action, Action::pass);
+	EXPECT_EQ(d.need_linear, 0u);
+}
+
+// ---------------------------------------------------------------- tx
+
+TEST_P(ForwardByProto, TxBridgeToASiblingIsLocal)
+{
+	Decision d = tx(packet(proto(), "a"));
+	EXPECT_EQ(d.action, Action::local);
+	EXPECT_EQ(d.to, &a_);
+}
+
+TEST_P(ForwardByProto, TxPrivateToASiblingIsDropped)
+{
+	port_.flags = flag_private;
+	Decision d = tx(packet(proto(), "a"));
+	EXPECT_EQ(d.action, Action::drop);
+	EXPECT_EQ(d.to, nullptr);
+}
+
+TEST_P(ForwardByProto, TxVepaToASiblingIsRoutedOut)
+{
+	port_.flags = flag_vepa;
+	Decision d = tx(packet(proto(), "a"));
+	EXPECT_EQ(d.action, routed_out(proto()));
+	EXPECT_EQ(d.to, nullptr);
+}
+
+TEST_P(ForwardByProto, TxWithoutOwnerIsRoutedOutWhateverTheFlags)
+{
+	for (u16 flags : {0, int(flag_private), int(flag_vepa)}) {
+		SCOPED_TRACE(flags);
+		port_.flags = flags;
+		Decision d = tx(packet(proto(), "ext"));
+		EXPECT_EQ(d.action, routed_out(proto()));
+		EXPECT_EQ(d.to, nullptr);
+	}
+}
+
+TEST_P(ForwardByProto, TxToADownSiblingIsRoutedOut)
+{
+	a_.up = false;
+	EXPECT_EQ(tx(packet(proto(), "a")).action, routed_out(proto()));
+	port_.flags = flag_private; // nothing local to protect either
+	EXPECT_EQ(tx(packet(proto(), "a")).action, routed_out(proto()));
+}
+
+TEST_P(ForwardByProto, TxToItsOwnAddressIsLocalToItself)
+{
+	// E.g. a slave's own DAD NS is looped back to it in L3 (spec 5.5).
+	Decision d = tx(packet(proto(), "b"));
+	EXPECT_EQ(d.action, Action::local);
+	EXPECT_EQ(d.to, &b_);
+}
+
+TEST_P(ForwardByProto, TxWithMulticastMacAndNoOwnerIsDropped)
+{
+	for (const u8 *mac : {ipv6_mcast_mac, broadcast_mac}) {
+		Decision d = tx(packet(proto(), "ext"), mac);
+		EXPECT_EQ(d.action, Action::drop);
+		EXPECT_EQ(d.to, nullptr);
+	}
+}
+
+TEST_P(ForwardByProto, TxWithMulticastMacToASiblingIsStillLocal)
+{
+	// Stock L3: the lookup comes first; only what is routed out is dropped
+	// for a multicast destination MAC.
+	Decision d = tx(packet(proto(), "a"), broadcast_mac);
+	EXPECT_EQ(d.action, Action::local);
+	EXPECT_EQ(d.to, &a_);
+}
+
+TEST_P(ForwardByProto, TxOfATruncatedViewAsksForTheHeader)
+{
+	for (u16 flags : {0, int(flag_private), int(flag_vepa)}) {
+		SCOPED_TRACE(flags);
+		port_.flags = flags;
+		Decision d = tx(packet(proto(), "a"), unicast_mac, 0);
+		EXPECT_EQ(d.action, Action::pull);
+		EXPECT_EQ(d.need_linear, first_pull(proto()));
+		EXPECT_EQ(d.to, nullptr);
+	}
+}
+
+TEST_P(ForwardByProto, TxInL3sIsDecidedLikeL3)
+{
+	port_.mode = Mode::l3s;
+	EXPECT_EQ(tx(packet(proto(), "a")).action, Action::local);
+	EXPECT_EQ(tx(packet(proto(), "ext")).action, routed_out(proto()));
+}
+
+// ================================================================ specific cases
+
+TEST_F(ForwardTest, DadNsPullsThreeTimesThenDelivers)
+{
+	Pkt p = packet(Proto::dad_ns, "a");
+	EXPECT_EQ(rx(p, nullptr, 0).need_linear, 40u);
+	EXPECT_EQ(rx(p, nullptr, 40).need_linear, 48u);
+	EXPECT_EQ(rx(p, nullptr, 48).need_linear, 64u);
+	Decision d = rx(p, nullptr, 64);
+	EXPECT_EQ(d.action, Action::deliver);
+	EXPECT_EQ(d.to, &a_);
+}
+
+TEST_F(ForwardTest, TxDadNsNeedsTheTargetBeforeDeciding)
+{
+	Pkt p = packet(Proto::dad_ns, "a");
+	Decision d = tx(p, ipv6_mcast_mac, 48);
+	EXPECT_EQ(d.action, Action::pull);
+	EXPECT_EQ(d.need_linear, 64u);
+}
+
+TEST_F(ForwardTest, RxUnknownEthertypePasses)
+{
+	Pkt p{0x88cc, Bytes(60, 0)}; // LLDP
+	EXPECT_EQ(rx(p).action, Action::pass);
+	EXPECT_EQ(rx(p, broadcast_mac).action, Action::pass);
+}
+
+TEST_F(ForwardTest, TxUnknownEthertypeIsDroppedInEveryFlagMode)
+{
+	Pkt p{0x88cc, Bytes(60, 0)};
+	for (u16 flags : {0, int(flag_private), int(flag_vepa)}) {
+		SCOPED_TRACE(flags);
+		port_.flags = flags;
+		EXPECT_EQ(tx(p).action, Action::drop);
+	}
+}
+
+TEST_F(ForwardTest, UnknownEthertypeNeverAsksForAPull)
+{
+	Pkt p{0x8100, Bytes(4, 0)};
+	EXPECT_EQ(rx(p, nullptr, 0).action, Action::pass);
+	EXPECT_EQ(tx(p, unicast_mac, 0).action, Action::drop);
+}
+
+TEST_F(ForwardTest, RxIcmpv6FromUnspecifiedOtherThanNsPasses)
+{
+	Pkt p{ethertype_ipv6, icmpv6_from_unspecified(143, 20)}; // MLDv2 report
+	EXPECT_EQ(rx(p).action, Action::pass);
+}
+
+TEST_F(ForwardTest, TxIcmpv6FromUnspecifiedOtherThanNsIsRoutedOrDropped)
+{
+	Pkt p{ethertype_ipv6, icmpv6_from_unspecified(143, 20)};
+	EXPECT_EQ(tx(p, unicast_mac).action, Action::out_ipv6);
+	EXPECT_EQ(tx(p, ipv6_mcast_mac).action, Action::drop);
+}
+
+TEST_F(ForwardTest, RxMalformedIpv4Passes)
+{
+	Pkt p = packet(Proto::ipv4, "a");
+	p.bytes[0] = 0x44; // ihl 4
+	EXPECT_EQ(rx(p).action, Action::pass);
+}
+
+TEST_F(ForwardTest, TxMalformedIpv4IsNotDeliveredToTheSibling)
+{
+	// Like the stock driver: an unparseable header skips the lookup and the
+	// frame goes to the master's outbound path by ethertype.
+	Pkt p = packet(Proto::ipv4, "a");
+	put16(p.bytes, 2, 200); // tot_len beyond the packet
+	Decision d = tx(p);
+	EXPECT_EQ(d.action, Action::out_ipv4);
+	EXPECT_EQ(d.to, nullptr);
+}
+
+TEST_F(ForwardTest, TxIpv6BroadcastMacToAnUnownedAddressIsDropped)
+{
+	Pkt p = packet(Proto::ipv6, "ext");
+	EXPECT_EQ(tx(p, broadcast_mac).action, Action::drop);
+	EXPECT_EQ(tx(p, unicast_mac).action, Action::out_ipv6);
+}
+
+TEST_F(ForwardTest, TxWithoutAKnownMacIsRoutedByEthertype)
+{
+	EXPECT_EQ(tx(packet(Proto::ipv4, "ext"), nullptr).action, Action::out_ipv4);
+	EXPECT_EQ(tx(packet(Proto::arp, "ext"), nullptr).action, Action::drop);
+}
+
+TEST_F(ForwardTest, ArpIsKeyedByTargetNotSender)
+{
+	// Sender 10.0.0.2 is b's address; the target is a's: a gets it.
+	Decision d = rx(packet(Proto::arp, "a"));
+	EXPECT_EQ(d.to, &a_);
+	// Target unknown: nobody, even though the sender is b's.
+	EXPECT_EQ(rx(packet(Proto::arp, "ext")).action, Action::pass);
+}
+
+TEST_F(ForwardTest, RxDeliveryFollowsAddressChanges)
+{
+	Pkt p = packet(Proto::ipv4, "a");
+	ASSERT_EQ(rx(p).to, &a_);
+	{
+		kcpp::LockGuard g(lock_);
+		port_.del_addr(a_, ip4("10.0.0.1"));
+		ASSERT_EQ(port_.add_addr(b_, ip4("10.0.0.1")), 0);
+	}
+	Decision d = rx(p);
+	EXPECT_EQ(d.action, Action::deliver);
+	EXPECT_EQ(d.to, &b_);
+}
+
+// ================================================================ L2 mode
+//
+// Spec 5.2 (L2): a slave's frames are switched at L2 by the master (unicast
+// via dev_queue_xmit on the master, multicast/broadcast through the multicast
+// path and out the master). They are never routed in the master's namespace,
+// and an L2 slave's broadcast ARP request must leave, or it can never
+// resolve a neighbour.
+
+TEST_F(ForwardTest, TxInL2ABroadcastArpRequestIsNotDropped)
+{
+	port_.mode = Mode::l2;
+	Decision d = tx(packet(Proto::arp, "ext"), broadcast_mac);
+	EXPECT_NE(d.action, Action::drop)
+		<< "an L2 slave's ARP requests never leave: no neighbour is ever resolved";
+	EXPECT_EQ(d.action, Action::out_l2);
+}
+
+// ---------------------------------------------------------------- L2 unicast
+
+class ForwardL2 : public ForwardByProto {
+protected:
+	void SetUp() override
+	{
+		ForwardByProto::SetUp();
+		port_.mode = Mode::l2;
+	}
+};
+
+INSTANTIATE_TEST_SUITE_P(Protos, ForwardL2,
+			 ::testing::Values(Proto::ipv4, Proto::ipv6, Proto::arp, Proto::dad_ns),
+			 [](const ::testing::TestParamInfo<Proto> &i) { return name_of(i.param); });
+
+TEST_P(ForwardL2, TxToTheSharedMacGoesToTheOwningSibling)
+{
+	Decision d = tx_l2(packet(proto(), "b"), unicast_mac, unicast_mac);
+	EXPECT_EQ(d.action, Action::local);
+	EXPECT_EQ(d.to, &b_);
+}
+
+TEST_P(ForwardL2, TxToTheSharedMacIsDroppedForASiblingWhenPrivate)
+{
+	port_.flags = flag_private;
+	EXPECT_EQ(tx_l2(packet(proto(), "b"), unicast_mac, unicast_mac).action, Action::drop);
+}
+
+TEST_P(ForwardL2, TxToTheSharedMacWithoutASiblingOwnerGoesToTheMasterStack)
+{
+	EXPECT_EQ(tx_l2(packet(proto(), "ext"), unicast_mac, unicast_mac).action,
+		  Action::to_master);
+	b_.up = false;
+	EXPECT_EQ(tx_l2(packet(proto(), "b"), unicast_mac, unicast_mac).action,
+		  Action::to_master);
+}
+
+TEST_P(ForwardL2, TxUnderVepaLeavesUnchangedEvenForASibling)
+{
+	port_.flags = flag_vepa;
+	EXPECT_EQ(tx_l2(packet(proto(), "b"), unicast_mac, unicast_mac).action, Action::out_l2);
+}
+
+TEST_P(ForwardL2, TxToAnotherMacLeavesUnchangedWithoutALookup)
+{
+	// Addressed to a sibling's IP but another host's MAC: the wire decides.
+	Decision d = tx_l2(packet(proto(), "b"), broadcast_mac, unicast_mac);
+	EXPECT_EQ(d.action, Action::out_l2);
+	const u8 other_host[6] = {0x02, 0, 0, 0, 0, 0x99};
+	EXPECT_EQ(tx_l2(packet(proto(), "b"), other_host, unicast_mac).action, Action::out_l2);
+}
+
+TEST_P(ForwardL2, TxToTheSharedMacAsksForThePullItNeeds)
+{
+	Pkt p = packet(proto(), "b");
+	Decision d = tx_l2(p, unicast_mac, unicast_mac, 4);
+	EXPECT_EQ(d.action, Action::pull);
+	EXPECT_GT(d.need_linear, 4u);
+}
+
+TEST_F(ForwardTest, TxInL2ANeighbourSolicitationIsNotDropped)
+{
+	// Address resolution (source specified) to the solicited-node group.
+	port_.mode = Mode::l2;
+	Bytes ns = ipv6_packet("2001:db8::2", "ff02::1:ff00:9", ipproto_icmpv6, 32);
+	ns[40] = icmpv6_neighbour_solicitation;
+	Decision d = tx(Pkt{ethertype_ipv6, ns}, ipv6_mcast_mac);
+	EXPECT_NE(d.action, Action::drop)
+		<< "an L2 slave's neighbour solicitations never leave";
+}
+
+} // namespace
+} // namespace test
