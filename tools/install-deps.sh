@@ -5,7 +5,7 @@
 set -eu
 
 packages="
-	make gcc-12 g++-12 cmake libgtest-dev
+	make gcc gcc-12 g++ g++-12 cmake libgtest-dev
 	linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 qemu-system-data busybox-static kmod xz-utils binutils
 	iproute2 iputils-ping ethtool procps python3
