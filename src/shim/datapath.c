@@ -109,10 +109,11 @@ static void ipvl_to_master_l3(struct sk_buff *skb, struct net_device *master)
 	}
 }
 
-static int ipvl_out_v4(struct sk_buff *skb)
+/* Route in the master's netns with the master as the output device: a
+ * destination with no route is then taken as on-link, as in the stock driver. */
+static int ipvl_route_v4(struct net *net, struct net_device *dev,
+			 struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
-	struct net *net = dev_net(dev);
 	const struct iphdr *iph;
 	struct rtable *rt;
 	struct flowi4 fl4 = {
@@ -120,10 +121,9 @@ static int ipvl_out_v4(struct sk_buff *skb)
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
 		.flowi4_mark = skb->mark,
 	};
-	int err;
 
 	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
-		goto drop;
+		return -EINVAL;
 	iph = ip_hdr(skb);
 	fl4.daddr = iph->daddr;
 	fl4.saddr = iph->saddr;
@@ -131,30 +131,19 @@ static int ipvl_out_v4(struct sk_buff *skb)
 
 	rt = ip_route_output_flow(net, &fl4, NULL);
 	if (IS_ERR(rt))
-		goto drop;
+		return PTR_ERR(rt);
 	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
 		ip_rt_put(rt);
-		goto drop;
+		return -EINVAL;
 	}
 	skb_dst_set(skb, &rt->dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-
-	err = ip_local_out(net, NULL, skb);
-	if (unlikely(net_xmit_eval(err))) {
-		DEV_STATS_INC(dev, tx_errors);
-		return NET_XMIT_DROP;
-	}
-	return NET_XMIT_SUCCESS;
-drop:
-	DEV_STATS_INC(dev, tx_errors);
-	kfree_skb(skb);
-	return NET_XMIT_DROP;
+	return 0;
 }
 
-static int ipvl_out_v6(struct sk_buff *skb)
+static int ipvl_route_v6(struct net *net, struct net_device *dev,
+			 struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
-	struct net *net = dev_net(dev);
 	const struct ipv6hdr *ip6h;
 	struct dst_entry *dst;
 	struct flowi6 fl6 = {
@@ -165,7 +154,7 @@ static int ipvl_out_v6(struct sk_buff *skb)
 	int err;
 
 	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
-		goto drop;
+		return -EINVAL;
 	ip6h = ipv6_hdr(skb);
 	fl6.daddr = ip6h->daddr;
 	fl6.saddr = ip6h->saddr;
@@ -173,23 +162,36 @@ static int ipvl_out_v6(struct sk_buff *skb)
 	fl6.flowi6_proto = ip6h->nexthdr;
 
 	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error) {
+	err = dst->error;
+	if (err) {
 		dst_release(dst);
-		goto drop;
+		return err;
 	}
 	skb_dst_set(skb, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	return 0;
+}
 
-	err = ip6_local_out(net, NULL, skb);
+/* The skb is on the master now; route it and send it with no socket (it
+ * crossed namespaces). Failures count as tx_errors on the master. */
+static int ipvl_out_l3(struct sk_buff *skb, bool ipv6)
+{
+	struct net_device *dev = skb->dev;
+	struct net *net = dev_net(dev);
+	int err;
+
+	err = ipv6 ? ipvl_route_v6(net, dev, skb) : ipvl_route_v4(net, dev, skb);
+	if (err) {
+		DEV_STATS_INC(dev, tx_errors);
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	err = ipv6 ? ip6_local_out(net, NULL, skb) : ip_local_out(net, NULL, skb);
 	if (unlikely(net_xmit_eval(err))) {
 		DEV_STATS_INC(dev, tx_errors);
 		return NET_XMIT_DROP;
 	}
 	return NET_XMIT_SUCCESS;
-drop:
-	DEV_STATS_INC(dev, tx_errors);
-	kfree_skb(skb);
-	return NET_XMIT_DROP;
 }
 
 static struct kc_verdict ipvl_decide_tx(struct sk_buff *skb,
@@ -224,11 +226,9 @@ static int ipvl_xmit(struct sk_buff *skb, struct net_device *dev)
 	case KC_LOCAL:
 		return ipvl_xmit_local(skb, v.dev);
 	case KC_OUT_V4:
-		ipvl_to_master_l3(skb, master);
-		return ipvl_out_v4(skb);
 	case KC_OUT_V6:
 		ipvl_to_master_l3(skb, master);
-		return ipvl_out_v6(skb);
+		return ipvl_out_l3(skb, v.action == KC_OUT_V6);
 	case KC_TO_MASTER:
 		return ipvl_xmit_to_master_stack(skb, master);
 	case KC_OUT_L2:
