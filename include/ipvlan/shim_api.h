@@ -82,6 +82,16 @@ int kc_upper_link(struct net_device *master, struct net_device *slave,
 void kc_upper_unlink(struct net_device *master, struct net_device *slave);
 void kc_transfer_operstate(struct net_device *master,
 			   struct net_device *slave);
+/* Copy the master's MTU without going through dev_set_mtu (stock: slave
+ * MTUs are overwritten, no notification). */
+void kc_follow_master_mtu(struct net_device *slave, struct net_device *master);
+/* Take the master's MAC and tell the slave's listeners (NETDEV_CHANGEADDR). */
+void kc_follow_master_addr(struct net_device *slave, struct net_device *master);
+/* Re-inherit tso limits and head/tailroom, then recompute features. */
+void kc_follow_master_features(struct net_device *slave,
+			       struct net_device *master);
+int kc_pre_changeaddr(struct net_device *slave, const kc_u8 *addr,
+		      struct netlink_ext_ack *extack);
 /* Set or clear IFF_NOARP: directly (in ndo_open) or through
  * dev_change_flags so that userspace is notified (mode changes). */
 void kc_dev_set_noarp(struct net_device *dev, int on);
@@ -140,9 +150,20 @@ int ipvlan_drv_addr_event(struct ipvlan_slave *slave, enum kc_addr_event ev,
 			  int family, const kc_u8 *addr,
 			  struct netlink_ext_ack *extack);
 
-/* Master device events: its carrier/dormant state changed; it is being
- * unregistered (queue every slave on head for unregistration). */
-void ipvlan_drv_master_operstate(struct ipvlan_port *port);
+/* Master device events (RTNL held). Those returning int return 0 or a
+ * negative errno that vetoes the master's change. */
+enum kc_master_event {
+	KC_MASTER_OPERSTATE,  /* NETDEV_UP, NETDEV_CHANGE */
+	KC_MASTER_MTU,        /* NETDEV_CHANGEMTU */
+	KC_MASTER_ADDR,       /* NETDEV_CHANGEADDR */
+	KC_MASTER_FEATURES,   /* NETDEV_FEAT_CHANGE */
+	KC_MASTER_TYPE,       /* NETDEV_PRE_TYPE_CHANGE */
+};
+int ipvlan_drv_master_event(struct ipvlan_port *port, enum kc_master_event ev);
+/* NETDEV_PRE_CHANGEADDR: may every slave take the new address? */
+int ipvlan_drv_master_pre_addr(struct ipvlan_port *port, const kc_u8 *addr,
+			       struct netlink_ext_ack *extack);
+/* The master is being unregistered: queue every slave on head. */
 void ipvlan_drv_master_gone(struct ipvlan_port *port, struct list_head *head);
 
 /* ------------------------------------------------------------------ */

@@ -38,11 +38,44 @@ int ipvlan_drv_addr_event(ipvlan_slave *s, kc_addr_event ev, int family,
 	return 0;
 }
 
-void ipvlan_drv_master_operstate(ipvlan_port *p)
+// What a change of the master means for its slaves. They share its MAC and
+// its link, so they follow its address, MTU, offload limits and link state;
+// a change of its type would leave them on a device they cannot use.
+int ipvlan_drv_master_event(ipvlan_port *p, kc_master_event ev)
 {
 	Port *port = port_of(p);
-	for (Slave *s = port->first_slave(); s; s = s->sibling)
-		kc_transfer_operstate(port->master, s->dev);
+	if (ev == KC_MASTER_TYPE)
+		return -kcpp::err::perm; // == NOTIFY_BAD, as the stock driver answers
+
+	for (Slave *s = port->first_slave(); s; s = s->sibling) {
+		switch (ev) {
+		case KC_MASTER_OPERSTATE:
+			kc_transfer_operstate(port->master, s->dev);
+			break;
+		case KC_MASTER_MTU:
+			kc_follow_master_mtu(s->dev, port->master);
+			break;
+		case KC_MASTER_ADDR:
+			kc_follow_master_addr(s->dev, port->master);
+			break;
+		case KC_MASTER_FEATURES:
+			kc_follow_master_features(s->dev, port->master);
+			break;
+		case KC_MASTER_TYPE:
+			break;
+		}
+	}
+	return 0;
+}
+
+int ipvlan_drv_master_pre_addr(ipvlan_port *p, const kc_u8 *addr, netlink_ext_ack *extack)
+{
+	Port *port = port_of(p);
+	for (Slave *s = port->first_slave(); s; s = s->sibling) {
+		if (int e = kc_pre_changeaddr(s->dev, addr, extack))
+			return e;
+	}
+	return 0;
 }
 
 void ipvlan_drv_master_gone(ipvlan_port *p, list_head *head)

@@ -124,8 +124,21 @@ static int ipvl_device_event(struct notifier_block *nb, unsigned long event,
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_CHANGE:
-		ipvlan_drv_master_operstate(port);
-		break;
+		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_OPERSTATE));
+	case NETDEV_CHANGEMTU:
+		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_MTU));
+	case NETDEV_CHANGEADDR:
+		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_ADDR));
+	case NETDEV_FEAT_CHANGE:
+		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_FEATURES));
+	case NETDEV_PRE_TYPE_CHANGE:
+		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_TYPE));
+	case NETDEV_PRE_CHANGEADDR: {
+		struct netdev_notifier_pre_changeaddr_info *info = ptr;
+
+		return notifier_from_errno(ipvlan_drv_master_pre_addr(port,
+				info->dev_addr, netdev_notifier_info_to_extack(ptr)));
+	}
 	case NETDEV_UNREGISTER:
 		/* Only a real removal, not the first half of a netns move. */
 		if (dev->reg_state != NETREG_UNREGISTERING)

@@ -161,6 +161,32 @@ void kc_transfer_operstate(struct net_device *master, struct net_device *slave)
 	netif_stacked_transfer_operstate(master, slave);
 }
 
+void kc_follow_master_mtu(struct net_device *slave, struct net_device *master)
+{
+	slave->mtu = master->mtu;
+}
+
+void kc_follow_master_addr(struct net_device *slave, struct net_device *master)
+{
+	eth_hw_addr_set(slave, master->dev_addr);
+	call_netdevice_notifiers(NETDEV_CHANGEADDR, slave);
+}
+
+void kc_follow_master_features(struct net_device *slave,
+			       struct net_device *master)
+{
+	netif_inherit_tso_max(slave, master);
+	slave->needed_headroom = master->needed_headroom;
+	slave->needed_tailroom = master->needed_tailroom;
+	netdev_update_features(slave);
+}
+
+int kc_pre_changeaddr(struct net_device *slave, const kc_u8 *addr,
+		      struct netlink_ext_ack *extack)
+{
+	return dev_pre_changeaddr_notify(slave, (const char *)addr, extack);
+}
+
 void kc_dev_set_noarp(struct net_device *dev, int on)
 {
 	if (on)
