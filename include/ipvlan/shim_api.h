@@ -31,6 +31,8 @@ typedef unsigned long kc_usize;
 /* The driver's objects, opaque to the shim. */
 struct ipvlan_slave;
 struct ipvlan_port;
+/* The shim's deferred broadcast/multicast queue of one port, opaque to C++. */
+struct kc_mcast_queue;
 
 /* ------------------------------------------------------------------ */
 /* Memory, RCU, locking                                               */
@@ -105,6 +107,14 @@ void kc_port_detach(struct net_device *master);
 
 void kc_extack_msg(struct netlink_ext_ack *extack, const char *msg);
 
+/* A port's queue of broadcast/multicast frames for its slaves, processed
+ * from a work item: freeing it waits for the work and drops what is queued. */
+struct kc_mcast_queue *kc_mcast_queue_new(struct ipvlan_port *port,
+					  struct net_device *master);
+void kc_mcast_queue_free(struct kc_mcast_queue *queue);
+/* From the worker: a clone of skb to slave `to`, counted as multicast rx. */
+void kc_mcast_deliver(struct sk_buff *skb, struct net_device *to, int from_tx);
+
 /* ------------------------------------------------------------------ */
 /* Entry points implemented in C++                                    */
 /* ------------------------------------------------------------------ */
@@ -142,6 +152,17 @@ int ipvlan_drv_fill_info(const struct ipvlan_slave *slave,
 int ipvlan_drv_slave_init(struct ipvlan_slave *slave);
 void ipvlan_drv_slave_uninit(struct ipvlan_slave *slave);
 void ipvlan_drv_open(struct ipvlan_slave *slave);
+/* ndo_set_rx_mode: rebuild the slave's multicast filter from scratch;
+ * accept_all when the slave is promiscuous or allmulti. */
+void ipvlan_drv_filter_begin(struct ipvlan_slave *slave, int accept_all,
+			     const kc_u8 *broadcast);
+void ipvlan_drv_filter_add(struct ipvlan_slave *slave, const kc_u8 *mac);
+void ipvlan_drv_filter_commit(struct ipvlan_slave *slave);
+/* The multicast worker, under rcu_read_lock: deliver skb (Ethernet header
+ * at dst_mac) to every slave that should see it; origin is the sending
+ * slave for a frame from tx, NULL for one from the wire. */
+void ipvlan_drv_flood(const struct ipvlan_port *port, struct sk_buff *skb,
+		      const kc_u8 *dst_mac, struct net_device *origin);
 void ipvlan_drv_stop(struct ipvlan_slave *slave);
 
 /* Address notifiers and validators: family 4 or 6, addr in network order. */
@@ -174,10 +195,12 @@ void ipvlan_drv_master_gone(struct ipvlan_port *port, struct list_head *head);
  * frame, marshalled from the skb without any judgement. */
 struct kc_frame {
 	const kc_u8 *mac;     /* Ethernet header: dst MAC, then src MAC */
+	const kc_u8 *dev_mac; /* rx: the master's MAC; NULL on tx */
 	const kc_u8 *l3;      /* network header */
 	kc_u32 l3_linear;     /* bytes readable at l3 */
 	kc_u32 l3_len;        /* bytes of the packet from l3 to its end */
 	kc_u16 proto;         /* skb->protocol, network byte order */
+	kc_u8 looped_back;    /* rx: PACKET_LOOPBACK */
 };
 
 enum kc_action {
@@ -190,12 +213,17 @@ enum kc_action {
 	KC_PULL,        /* either: make .pull bytes of l3 linear, then ask again */
 	KC_TO_MASTER,   /* tx (L2): into the master's own stack (dev_forward_skb) */
 	KC_OUT_L2,      /* tx (L2): the frame unchanged, out of the master */
+	KC_FLOOD_RX,    /* rx (L2): queue a clone on .queue, pass the frame */
+	KC_FLOOD_TX,    /* tx (L2): queue the frame on .queue */
 };
 
 struct kc_verdict {
 	kc_u32 action; /* enum kc_action */
 	kc_u32 pull;
-	struct net_device *dev;
+	union {
+		struct net_device *dev;       /* DELIVER, LOCAL */
+		struct kc_mcast_queue *queue; /* FLOOD_RX, FLOOD_TX */
+	};
 };
 
 struct kc_verdict ipvlan_drv_rx(const struct ipvlan_port *port,

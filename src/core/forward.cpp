@@ -67,10 +67,24 @@ Decision decide_tx_l2(const Port &port, const Frame &frame)
 		Decision d = to_sibling(port, c);
 		return d.action == Action::pass ? make(Action::to_master) : d;
 	}
-	// Broadcast and multicast leave through the master; the stock driver
-	// also hands a copy to every sibling from deferred work, which this
-	// version does not do yet (Documentation/status.rst).
-	return make(Action::out_l2);
+	// Broadcast and multicast go to the siblings from deferred work, which
+	// then sends the frame out of the master.
+	return make(is_multicast_mac(frame.dst_mac) ? Action::flood_tx : Action::out_l2);
+}
+
+// A broadcast/multicast frame on the wire is for the slaves unless one of
+// them sent it: the master's MAC with a slave's source address. (A switch in
+// hairpin mode, or the master's own loopback, would otherwise echo a slave's
+// broadcast back to its siblings.)
+Decision decide_rx_l2_multicast(const Port &port, const Frame &frame)
+{
+	if (!same_mac(frame.src_mac, frame.master_mac))
+		return make(Action::flood_rx);
+	Classification c = classify_l3(frame.l3);
+	if (c.need_linear)
+		return pull(c.need_linear);
+	bool from_a_slave = c.info.src.valid() && port.owner_if_up(c.info.src);
+	return make(from_a_slave ? Action::pass : Action::flood_rx);
 }
 
 // L3/L3S: the master's namespace routes whatever no sibling owns.
@@ -92,10 +106,15 @@ Decision decide_tx_l3(const Port &port, const Frame &frame)
 Decision decide_rx(const Port &port, const Frame &frame)
 {
 	// L3S delivers from the l3mdev and netfilter hooks, after the master's
-	// stack has seen the packet; L2 broadcast and multicast go through the
-	// master's stack as well.
-	if (port.mode == Mode::l3s || (port.mode == Mode::l2 && is_multicast_mac(frame.dst_mac)))
+	// stack has seen the packet.
+	if (port.mode == Mode::l3s)
 		return make(Action::pass);
+	if (port.mode == Mode::l2) {
+		if (frame.looped_back)
+			return make(Action::pass);
+		if (is_multicast_mac(frame.dst_mac))
+			return decide_rx_l2_multicast(port, frame);
+	}
 
 	Classification c = classify_l3(frame.l3);
 	if (c.need_linear)

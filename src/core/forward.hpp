@@ -17,6 +17,8 @@ enum class Action : u8 {
 	pull,        // make `need_linear` bytes linear and decide again
 	to_master,   // tx (L2): up the master's own stack, as if received
 	out_l2,      // tx (L2): the frame as it is, out of the master
+	flood_rx,    // rx (L2): a copy to the slaves later; the master takes it now
+	flood_tx,    // tx (L2): to the other slaves later, then out of the master
 };
 
 struct Decision {
@@ -26,12 +28,26 @@ struct Decision {
 };
 
 struct Frame {
-	const u8 *dst_mac = nullptr; // nullptr when not known
-	const u8 *src_mac = nullptr; // nullptr when not known
+	const u8 *dst_mac = nullptr;    // nullptr when not known
+	const u8 *src_mac = nullptr;    // nullptr when not known
+	const u8 *master_mac = nullptr; // rx: the port's (shared) MAC
+	bool looped_back = false;       // rx: the master's own frame, looped
 	L3View l3;
 };
 
 Decision decide_rx(const Port &port, const Frame &frame);
 Decision decide_tx(const Port &port, const Frame &frame);
+
+// The slaves that get a copy of a deferred broadcast/multicast frame: up,
+// wanting the destination MAC, and not the slave that sent it.
+template <class Deliver>
+void for_each_flood_target(const Port &port, const u8 *dst_mac, const Slave *origin,
+			   Deliver &&deliver)
+{
+	port.for_each_slave_rcu([&](const Slave &s) {
+		if (&s != origin && s.is_up() && s.mcast_filter.accepts(dst_mac, port.mac_key))
+			deliver(s);
+	});
+}
 
 } // namespace ipvlan::core

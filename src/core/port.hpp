@@ -4,7 +4,9 @@
 #pragma once
 #include "core/addr_table.hpp"
 #include "core/dev_id.hpp"
+#include "core/mac_filter.hpp"
 #include "core/policy.hpp"
+#include "kcpp/rcu.hpp"
 
 struct net_device;
 
@@ -21,6 +23,8 @@ struct Slave {
 	AddrEntry *addrs = nullptr; // this slave's addresses (address lock)
 	u16 dev_id = 0;
 	bool up = false; // administratively up; read by the data path
+	MacFilter mcast_filter; // multicast MACs to hand to this slave (L2)
+	MacFilter pending_filter; // being rebuilt by set_rx_mode
 
 	bool is_up() const;
 };
@@ -28,7 +32,7 @@ struct Slave {
 class Port : public kcpp::KernelObject<Port> {
 public:
 	Port(net_device *master_dev, u32 hash_key, kc_lock *lock)
-		: master(master_dev), addrs_lock(lock), table_(hash_key)
+		: master(master_dev), addrs_lock(lock), mac_key(hash_key), table_(hash_key)
 	{
 	}
 	Port(const Port &) = delete;
@@ -36,6 +40,8 @@ public:
 
 	net_device *const master;
 	kc_lock *const addrs_lock; // guards the table and every slave's addrs
+	const u32 mac_key;         // keys the slaves' multicast filters
+	kc_mcast_queue *mcast_queue = nullptr; // deferred broadcast/multicast
 	Mode mode = Mode::l3;
 	u16 flags = 0;
 	DevIdAllocator dev_ids;
@@ -56,6 +62,13 @@ public:
 	void attach(Slave &slave);
 	void detach(Slave &slave);
 	Slave *first_slave() const { return slaves_; }
+
+	// RCU reader's walk over the slaves (the multicast worker).
+	template <class Visit> void for_each_slave_rcu(Visit &&visit) const
+	{
+		for (const Slave *s = kcpp::rcu_load(slaves_); s; s = kcpp::rcu_load(s->sibling))
+			visit(*s);
+	}
 
 	// Addresses (caller holds addrs_lock). add_addr returns 0, -EADDRINUSE
 	// when any slave of the port owns it (up or down), or -ENOMEM.

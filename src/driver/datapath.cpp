@@ -13,6 +13,8 @@ Frame frame_of(const kc_frame &f)
 	Frame frame;
 	frame.dst_mac = f.mac;
 	frame.src_mac = f.mac ? f.mac + 6 : nullptr;
+	frame.master_mac = f.dev_mac;
+	frame.looped_back = f.looped_back;
 	frame.l3.ethertype = kcpp::load_be16(reinterpret_cast<const u8 *>(&f.proto));
 	frame.l3.bytes = {f.l3, f.l3_linear};
 	frame.l3.total_len = f.l3_len;
@@ -24,11 +26,17 @@ static_assert(int(Action::pass) == KC_PASS && int(Action::deliver) == KC_DELIVER
 	      int(Action::local) == KC_LOCAL && int(Action::out_ipv4) == KC_OUT_V4 &&
 	      int(Action::out_ipv6) == KC_OUT_V6 && int(Action::drop) == KC_DROP &&
 	      int(Action::pull) == KC_PULL && int(Action::to_master) == KC_TO_MASTER &&
-	      int(Action::out_l2) == KC_OUT_L2);
+	      int(Action::out_l2) == KC_OUT_L2 && int(Action::flood_rx) == KC_FLOOD_RX &&
+	      int(Action::flood_tx) == KC_FLOOD_TX);
 
-kc_verdict verdict_of(const Decision &d)
+kc_verdict verdict_of(const Decision &d, const Port &port)
 {
-	return {static_cast<kc_u32>(d.action), d.need_linear, d.to ? d.to->dev : nullptr};
+	kc_verdict v{static_cast<kc_u32>(d.action), d.need_linear, {nullptr}};
+	if (d.action == Action::flood_rx || d.action == Action::flood_tx)
+		v.queue = port.mcast_queue;
+	else if (d.to)
+		v.dev = d.to->dev;
+	return v;
 }
 
 } // namespace
@@ -37,12 +45,27 @@ extern "C" {
 
 kc_verdict ipvlan_drv_rx(const ipvlan_port *port, const kc_frame *frame)
 {
-	return verdict_of(decide_rx(port_of(port), frame_of(*frame)));
+	const Port &p = port_of(port);
+	return verdict_of(decide_rx(p, frame_of(*frame)), p);
 }
 
 kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_frame *frame)
 {
-	return verdict_of(decide_tx(*slave_of(slave).port, frame_of(*frame)));
+	const Port &p = *slave_of(slave).port;
+	return verdict_of(decide_tx(p, frame_of(*frame)), p);
+}
+
+void ipvlan_drv_flood(const ipvlan_port *port, sk_buff *skb, const kc_u8 *dst_mac,
+		      net_device *origin)
+{
+	const Port &p = port_of(port);
+	const Slave *from = nullptr;
+	if (origin) {
+		if (ipvlan_slave *s = kc_dev_as_slave(origin))
+			from = &slave_of(s);
+	}
+	for_each_flood_target(p, dst_mac, from,
+			      [&](const Slave &to) { kc_mcast_deliver(skb, to.dev, origin != nullptr); });
 }
 
 } // extern "C"

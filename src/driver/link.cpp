@@ -86,21 +86,28 @@ Port *create_port(net_device *master)
 	if (!lock)
 		return nullptr;
 	Port *port = new Port(master, kc_random_u32(), lock);
-	if (!port) {
-		kc_lock_free(lock);
-		return nullptr;
-	}
-	if (kc_port_attach(master, handle_of(port))) {
-		delete port;
-		kc_lock_free(lock);
-		return nullptr;
-	}
+	if (!port)
+		goto free_lock;
+	port->mcast_queue = kc_mcast_queue_new(handle_of(port), master);
+	if (!port->mcast_queue)
+		goto free_port;
+	if (kc_port_attach(master, handle_of(port)))
+		goto free_queue;
 	return port;
+
+free_queue:
+	kc_mcast_queue_free(port->mcast_queue);
+free_port:
+	delete port;
+free_lock:
+	kc_lock_free(lock);
+	return nullptr;
 }
 
 void destroy_port(Port *port)
 {
-	kc_port_detach(port->master); // no reader can see the port after this
+	kc_port_detach(port->master); // no rx reader can see the port after this
+	kc_mcast_queue_free(port->mcast_queue); // waits for the worker
 	kc_lock_free(port->addrs_lock);
 	delete port;
 }
@@ -248,5 +255,29 @@ void ipvlan_drv_open(ipvlan_slave *s)
 }
 
 void ipvlan_drv_stop(ipvlan_slave *s) { kcpp::rcu_store_value(slave_of(s).up, false); }
+
+void ipvlan_drv_filter_begin(ipvlan_slave *s, int accept_all, const kc_u8 *broadcast)
+{
+	Slave &slave = slave_of(s);
+	slave.pending_filter = ipvlan::core::MacFilter();
+	if (accept_all)
+		slave.pending_filter.fill();
+	// Broadcast always: ARP and DHCP need it, and it costs nothing on the
+	// fast path since it is deferred anyway.
+	ipvlan_drv_filter_add(s, broadcast);
+}
+
+void ipvlan_drv_filter_add(ipvlan_slave *s, const kc_u8 *mac)
+{
+	Slave &slave = slave_of(s);
+	if (slave.port)
+		slave.pending_filter.add(mac, slave.port->mac_key);
+}
+
+void ipvlan_drv_filter_commit(ipvlan_slave *s)
+{
+	Slave &slave = slave_of(s);
+	slave.mcast_filter.publish(slave.pending_filter);
+}
 
 } // extern "C"

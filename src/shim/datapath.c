@@ -27,6 +27,8 @@ static void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
 	int off = skb_network_offset(skb);
 
 	f->mac = mac;
+	f->dev_mac = NULL;
+	f->looped_back = 0;
 	f->proto = (__force kc_u16)skb->protocol;
 	f->l3 = skb_network_header(skb);
 	if (unlikely(off < 0 || off > skb_headlen(skb))) {
@@ -50,11 +52,23 @@ rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb)
 
 	for (;;) {
 		ipvl_frame(skb, skb_mac_header(skb), &f);
+		f.dev_mac = skb->dev->dev_addr;
+		f.looped_back = skb->pkt_type == PACKET_LOOPBACK;
 		v = ipvlan_drv_rx(port, &f);
 		if (likely(v.action != KC_PULL))
 			break;
 		if (pulls++ == IPVL_MAX_PULLS || !pskb_network_may_pull(skb, v.pull))
 			return RX_HANDLER_PASS;
+	}
+	if (v.action == KC_FLOOD_RX) {
+		/* The slaves get a copy later; the master's stack this one. */
+		struct sk_buff *nskb = skb_clone(skb, GFP_ATOMIC);
+
+		if (nskb) {
+			skb_scrub_packet(nskb, true);
+			ipvl_mcast_enqueue(v.queue, nskb, false);
+		}
+		return RX_HANDLER_PASS;
 	}
 	if (v.action != KC_DELIVER)
 		return RX_HANDLER_PASS;
@@ -234,6 +248,11 @@ static int ipvl_xmit(struct sk_buff *skb, struct net_device *dev)
 	case KC_OUT_L2:
 		skb->dev = master;
 		return dev_queue_xmit(skb);
+	case KC_FLOOD_TX:
+		skb_reset_mac_header(skb);
+		skb_scrub_packet(skb, true);
+		ipvl_mcast_enqueue(v.queue, skb, true);
+		return NET_XMIT_SUCCESS;
 	default:
 		break;
 	}

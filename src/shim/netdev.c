@@ -98,7 +98,15 @@ static netdev_features_t ipvl_fix_features(struct net_device *dev,
 
 static void ipvl_set_rx_mode(struct net_device *dev)
 {
+	struct ipvlan_slave *slave = ipvl_slave(dev);
 	struct net_device *master = ipvl_priv(dev)->master;
+	struct netdev_hw_addr *ha;
+
+	ipvlan_drv_filter_begin(slave, !!(dev->flags & (IFF_PROMISC | IFF_ALLMULTI)),
+				dev->broadcast);
+	netdev_for_each_mc_addr(ha, dev)
+		ipvlan_drv_filter_add(slave, ha->addr);
+	ipvlan_drv_filter_commit(slave);
 
 	dev_uc_sync(master, dev);
 	dev_mc_sync(master, dev);

@@ -59,6 +59,8 @@ void ipvl_setup(struct net_device *dev);
 rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb);
 netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast);
+void ipvl_mcast_enqueue(struct kc_mcast_queue *q, struct sk_buff *skb,
+			bool from_tx);
 
 int ipvl_notifiers_register(void);
 void ipvl_notifiers_unregister(void);

@@ -4,6 +4,7 @@
 //
 // The port has two up slaves: a (10.0.0.1, 2001:db8::1) and b (10.0.0.2,
 // 2001:db8::2). Transmit tests send from b.
+#include <vector>
 #include "test_support.hpp"
 
 #include "core/forward.hpp"
@@ -15,6 +16,7 @@ namespace {
 const u8 unicast_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x10}; // the shared MAC
 const u8 ipv6_mcast_mac[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x01};
 const u8 broadcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+const u8 other_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x77}; // a host on the wire
 
 struct Pkt {
 	u16 ethertype;
@@ -116,6 +118,21 @@ protected:
 		return decide(decide_tx, p, mac, linear);
 	}
 
+	// A frame on the master in L2: destination and source MAC, the master's
+	// (shared) MAC known.
+	Decision rx_l2(const Pkt &p, const u8 *dst, const u8 *src, bool looped_back = false)
+	{
+		u32 total = u32(p.bytes.size());
+		Exact e = exact(p.bytes, total);
+		Frame f;
+		f.dst_mac = dst;
+		f.src_mac = src;
+		f.master_mac = unicast_mac;
+		f.looped_back = looped_back;
+		f.l3 = view_of(p.ethertype, e, total);
+		return decide_rx(port_, f);
+	}
+
 	// An L2 slave's frame: destination and source MAC both given.
 	Decision tx_l2(const Pkt &p, const u8 *dst, const u8 *src, u32 linear = ~0u)
 	{
@@ -211,11 +228,37 @@ TEST_P(ForwardByProto, RxInL2DeliversUnicastLikeL3)
 	EXPECT_EQ(d.to, &a_);
 }
 
-TEST_P(ForwardByProto, RxInL2PassesMulticastAndBroadcast)
+// Spec 5.1 (L2): broadcast/multicast from the wire is queued for the slaves
+// (and passed to the master), unless it is a slave's own frame coming back:
+// the shared MAC as source and a slave's address as sender.
+TEST_P(ForwardByProto, RxInL2FloodsMulticastAndBroadcastFromAnotherMac)
 {
 	port_.mode = Mode::l2;
-	EXPECT_EQ(rx(packet(proto(), "a"), ipv6_mcast_mac).action, Action::pass);
-	EXPECT_EQ(rx(packet(proto(), "a"), broadcast_mac).action, Action::pass);
+	EXPECT_EQ(rx_l2(packet(proto(), "a"), ipv6_mcast_mac, other_mac).action, Action::flood_rx);
+	EXPECT_EQ(rx_l2(packet(proto(), "a"), broadcast_mac, other_mac).action, Action::flood_rx);
+}
+
+TEST_P(ForwardByProto, RxInL2PassesASlavesOwnFrameComingBack)
+{
+	port_.mode = Mode::l2;
+	// packet() sends from b's address; DAD probes have no source address.
+	Action expected = proto() == Proto::dad_ns ? Action::flood_rx : Action::pass;
+	EXPECT_EQ(rx_l2(packet(proto(), "a"), broadcast_mac, unicast_mac).action, expected);
+	b_.up = false; // a down slave's address is not one the port answers for
+	EXPECT_EQ(rx_l2(packet(proto(), "a"), broadcast_mac, unicast_mac).action, Action::flood_rx);
+}
+
+TEST_P(ForwardByProto, RxInL2PassesLoopedBackFrames)
+{
+	port_.mode = Mode::l2;
+	EXPECT_EQ(rx_l2(packet(proto(), "a"), broadcast_mac, other_mac, true).action, Action::pass);
+	EXPECT_EQ(rx_l2(packet(proto(), "a"), unicast_mac, other_mac, true).action, Action::pass);
+}
+
+TEST_P(ForwardByProto, RxInL3NeverFloods)
+{
+	Decision d = rx_l2(packet(proto(), "ext"), broadcast_mac, other_mac);
+	EXPECT_EQ(d.action, Action::pass);
 }
 
 TEST_P(ForwardByProto, RxOfATruncatedViewAsksForTheHeader)
@@ -450,7 +493,65 @@ TEST_F(ForwardTest, TxInL2ABroadcastArpRequestIsNotDropped)
 	Decision d = tx(packet(Proto::arp, "ext"), broadcast_mac);
 	EXPECT_NE(d.action, Action::drop)
 		<< "an L2 slave's ARP requests never leave: no neighbour is ever resolved";
-	EXPECT_EQ(d.action, Action::out_l2);
+	EXPECT_EQ(d.action, Action::flood_tx);
+}
+
+TEST_F(ForwardTest, TxInL2FloodsEvenUnderPrivateAndVepa)
+{
+	// Stock: PRIVATE and VEPA apply to unicast only (spec 5.3).
+	port_.mode = Mode::l2;
+	for (u16 flags : {flag_private, flag_vepa}) {
+		port_.flags = flags;
+		EXPECT_EQ(tx(packet(Proto::arp, "b"), broadcast_mac).action, Action::flood_tx);
+	}
+}
+
+// ---------------------------------------------------------------- flood targets
+
+class FloodTest : public ForwardTest {
+protected:
+	FloodTest()
+	{
+		for (Slave *s : {&a_, &b_}) {
+			MacFilter f;
+			f.add(broadcast_mac, port_.mac_key);
+			s->mcast_filter.publish(f);
+		}
+	}
+
+	std::vector<const Slave *> targets(const u8 *dst, const Slave *origin)
+	{
+		std::vector<const Slave *> got;
+		for_each_flood_target(port_, dst, origin, [&](const Slave &s) { got.push_back(&s); });
+		return got;
+	}
+};
+
+TEST_F(FloodTest, BroadcastFromTheWireReachesEveryUpSlave)
+{
+	auto got = targets(broadcast_mac, nullptr);
+	EXPECT_EQ(got.size(), 2u);
+	b_.up = false;
+	EXPECT_EQ(targets(broadcast_mac, nullptr), std::vector<const Slave *>{&a_});
+}
+
+TEST_F(FloodTest, TheSenderDoesNotGetItsOwnFrame)
+{
+	EXPECT_EQ(targets(broadcast_mac, &a_), std::vector<const Slave *>{&b_});
+}
+
+TEST_F(FloodTest, MulticastReachesOnlySlavesWhoseFilterWantsIt)
+{
+	EXPECT_TRUE(targets(ipv6_mcast_mac, nullptr).empty());
+	MacFilter f;
+	f.add(broadcast_mac, port_.mac_key);
+	f.add(ipv6_mcast_mac, port_.mac_key);
+	b_.mcast_filter.publish(f);
+	EXPECT_EQ(targets(ipv6_mcast_mac, nullptr), std::vector<const Slave *>{&b_});
+	MacFilter all;
+	all.fill();
+	a_.mcast_filter.publish(all); // promiscuous or allmulti
+	EXPECT_EQ(targets(ipv6_mcast_mac, nullptr).size(), 2u);
 }
 
 // ---------------------------------------------------------------- L2 unicast
@@ -499,10 +600,7 @@ TEST_P(ForwardL2, TxUnderVepaLeavesUnchangedEvenForASibling)
 TEST_P(ForwardL2, TxToAnotherMacLeavesUnchangedWithoutALookup)
 {
 	// Addressed to a sibling's IP but another host's MAC: the wire decides.
-	Decision d = tx_l2(packet(proto(), "b"), broadcast_mac, unicast_mac);
-	EXPECT_EQ(d.action, Action::out_l2);
-	const u8 other_host[6] = {0x02, 0, 0, 0, 0, 0x99};
-	EXPECT_EQ(tx_l2(packet(proto(), "b"), other_host, unicast_mac).action, Action::out_l2);
+	EXPECT_EQ(tx_l2(packet(proto(), "b"), other_mac, unicast_mac).action, Action::out_l2);
 }
 
 TEST_P(ForwardL2, TxToTheSharedMacAsksForThePullItNeeds)

@@ -65,6 +65,8 @@ inline const char *name_of(Action a)
 	case Action::pull: return "pull";
 	case Action::to_master: return "to_master";
 	case Action::out_l2: return "out_l2";
+	case Action::flood_rx: return "flood_rx";
+	case Action::flood_tx: return "flood_tx";
 	}
 	return "Action(?)";
 }
