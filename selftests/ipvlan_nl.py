@@ -12,11 +12,15 @@ Usage (run inside the wanted netns, e.g. with `ip netns exec NS`):
                        [--no-data]
   ipvlan_nl.py changelink --dev NAME [--mode N] [--flags N] [--no-data]
   ipvlan_nl.py getlink --dev NAME [--dev NAME...]
+  ipvlan_nl.py newaddr --dev NAME --addr ADDR/PLEN [--addr ADDR/PLEN...]
 
 newlink/changelink print "OK" or the errno name (e.g. "EINVAL") and exit 0 on
 success, 1 on a netlink error.  getlink prints "kind=K mode=M flags=F" with the
 raw u16 values (or "-" for an absent attribute), one line per --dev, and exits
-0, or prints the errno name and exits 1.  Usage errors exit 2.  --mode/--flags take any
+0, or prints the errno name and exits 1.  newaddr adds each IPv4 or IPv6
+--addr to NAME (RTM_NEWADDR, create|excl, IPv6 with IFA_F_NODAD) and prints
+"OK" or the errno name, one line per address; it exits 0 if all were added,
+else 1.  Usage errors exit 2.  --mode/--flags take any
 integer (also invalid ones); --no-data sends IFLA_LINKINFO without
 IFLA_INFO_DATA; newlink without --link sends no IFLA_LINK.
 """
@@ -30,6 +34,7 @@ import sys
 NETLINK_ROUTE = 0
 RTM_NEWLINK = 16
 RTM_GETLINK = 18
+RTM_NEWADDR = 20
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NLM_F_REQUEST = 0x1
@@ -37,6 +42,9 @@ NLM_F_ACK = 0x4
 NLM_F_EXCL = 0x200
 NLM_F_CREATE = 0x400
 
+IFA_ADDRESS = 1
+IFA_LOCAL = 2
+IFA_F_NODAD = 0x02
 IFLA_IFNAME = 3
 IFLA_LINK = 5
 IFLA_LINKINFO = 18
@@ -188,6 +196,29 @@ def getlink_one(nl, dev):
     return 1
 
 
+def cmd_newaddr(nl, args):
+    index = ifindex(args.dev)
+    failed = 0
+    for spec in args.addrs:
+        addr, _, plen = spec.partition("/")
+        fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        try:
+            raw = socket.inet_pton(fam, addr)
+            plen = int(plen) if plen else len(raw) * 8
+        except (OSError, ValueError):
+            usage()
+        flags = IFA_F_NODAD if fam == socket.AF_INET6 else 0
+        # family, prefixlen, flags, scope, index
+        body = struct.pack("=BBBBi", fam, plen, flags, 0, index)
+        body += attr(IFA_LOCAL, raw) + attr(IFA_ADDRESS, raw)
+        code, _ = nl.request(RTM_NEWADDR,
+                             NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
+                             NLM_F_EXCL, body)
+        print(errname(code))
+        failed += code != 0
+    return 1 if failed else 0
+
+
 def ifindex(name):
     try:
         return socket.if_nametoindex(name)
@@ -204,9 +235,10 @@ class Args:
         "newlink": ("link", "name", "mode", "flags", "no-data"),
         "changelink": ("dev", "mode", "flags", "no-data"),
         "getlink": ("dev",),
+        "newaddr": ("dev", "addr"),
     }
     REQUIRED = {"newlink": ("name",), "changelink": ("dev",),
-                "getlink": ("dev",)}
+                "getlink": ("dev",), "newaddr": ("dev",)}
 
     def __init__(self, argv):
         if not argv or argv[0] not in self.OPTS:
@@ -216,6 +248,7 @@ class Args:
         self.mode = self.flags = None
         self.no_data = False
         self.devs = []
+        self.addrs = []
         allowed = self.OPTS[self.cmd]
         rest = argv[1:]
         while rest:
@@ -237,11 +270,15 @@ class Args:
             elif key == "dev":
                 self.dev = val
                 self.devs.append(val)
+            elif key == "addr":
+                self.addrs.append(val)
             else:
                 setattr(self, key, val)
         for key in self.REQUIRED[self.cmd]:
             if getattr(self, key) is None:
                 usage()
+        if self.cmd == "newaddr" and not self.addrs:
+            usage()
 
 
 def usage():
@@ -253,7 +290,7 @@ def main():
     args = Args(sys.argv[1:])
     nl = Rtnl()
     handler = {"newlink": cmd_newlink, "changelink": cmd_changelink,
-               "getlink": cmd_getlink}[args.cmd]
+               "getlink": cmd_getlink, "newaddr": cmd_newaddr}[args.cmd]
     return handler(nl, args)
 
 

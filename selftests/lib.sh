@@ -273,6 +273,19 @@ wait_dad() {
 	return 1
 }
 
+# wait_until TIMEOUT_S CMD...: run CMD every 0.1 s until it succeeds (0), or
+# fail (1) after TIMEOUT_S seconds.  For state that the kernel updates
+# asynchronously (carrier and operstate go through linkwatch).
+wait_until() {
+	local end=$((SECONDS + $1 + 1))
+	shift
+	while ((SECONDS < end)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@" >/dev/null 2>&1
+}
+
 # ------------------------------------------------------------ link helpers
 
 # Every exec costs a lot in the emulated VM (jq: about a second), so link
