@@ -119,9 +119,6 @@ void kc_mcast_deliver(struct sk_buff *skb, struct net_device *to, int from_tx);
 /* Entry points implemented in C++                                    */
 /* ------------------------------------------------------------------ */
 
-int ipvlan_drv_init(void);
-void ipvlan_drv_exit(void);
-
 /* Size and alignment of the driver object the shim reserves in each
  * slave's netdev_priv area. */
 extern const kc_usize ipvlan_drv_slave_size;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// What the C++ language needs from a runtime, and module-wide setup.
+// What the C++ language needs from a runtime, and the size of the slave object.
 #include "core/port.hpp"
 #include "ipvlan/shim_api.h"
 
@@ -12,8 +12,5 @@ extern "C" {
 
 const kc_usize ipvlan_drv_slave_size = sizeof(ipvlan::core::Slave);
 const kc_usize ipvlan_drv_slave_align = alignof(ipvlan::core::Slave);
-
-int ipvlan_drv_init(void) { return 0; }
-void ipvlan_drv_exit(void) {}
 
 } // extern "C"

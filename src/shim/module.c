@@ -158,15 +158,12 @@ static int ipvl_addr_event(struct net_device *dev, unsigned long event,
 
 	if (!ipvl_is_slave(dev))
 		return NOTIFY_DONE;
-	if (validator)
-		ev = KC_ADDR_VALIDATE;
-	else if (event == NETDEV_UP)
-		ev = KC_ADDR_UP;
-	else if (event == NETDEV_DOWN)
+	/* Validators are asked before an address goes up, notifiers after. */
+	if (event == NETDEV_UP)
+		ev = validator ? KC_ADDR_VALIDATE : KC_ADDR_UP;
+	else if (event == NETDEV_DOWN && !validator)
 		ev = KC_ADDR_DOWN;
 	else
-		return NOTIFY_DONE;
-	if (validator && event != NETDEV_UP)
 		return NOTIFY_DONE;
 	return notifier_from_errno(ipvlan_drv_addr_event(ipvl_slave(dev), ev,
 							 family, addr, extack));
@@ -222,14 +219,10 @@ static int __init ipvl_module_init(void)
 	ipvl_slave_offset = ALIGN(sizeof(struct ipvl_priv), ipvlan_drv_slave_align);
 	ipvl_link_ops.priv_size = ipvl_slave_offset + ipvlan_drv_slave_size;
 
-	err = ipvlan_drv_init();
-	if (err)
-		return err;
-
 	/* Notifiers first, so that no slave exists without them. */
 	err = register_netdevice_notifier(&ipvl_device_nb);
 	if (err)
-		goto fail_drv;
+		return err;
 	err = register_inetaddr_notifier(&ipvl_inet_nb);
 	if (err)
 		goto fail_device;
@@ -257,8 +250,6 @@ fail_inet:
 	unregister_inetaddr_notifier(&ipvl_inet_nb);
 fail_device:
 	unregister_netdevice_notifier(&ipvl_device_nb);
-fail_drv:
-	ipvlan_drv_exit();
 	return err;
 }
 
@@ -273,7 +264,6 @@ static void __exit ipvl_module_exit(void)
 	unregister_netdevice_notifier(&ipvl_device_nb);
 	/* Address entries are freed by RCU callbacks in this module's text. */
 	rcu_barrier();
-	ipvlan_drv_exit();
 }
 
 module_init(ipvl_module_init);
