@@ -99,6 +99,9 @@ int kc_pre_changeaddr(struct net_device *slave, const kc_u8 *addr,
 void kc_dev_set_noarp(struct net_device *dev, int on);
 int kc_dev_change_noarp(struct net_device *dev, int on,
 			struct netlink_ext_ack *extack);
+/* dev_set_allmulti: inc is +1 or -1; returns 0 or a negative errno. */
+int kc_dev_set_allmulti(struct net_device *dev, int inc);
+struct net *kc_dev_net(const struct net_device *dev);
 
 /* The port is the master's rx_handler_data; registering takes a reference
  * on the master, unregistering waits for readers and drops it. */
@@ -106,6 +109,17 @@ int kc_port_attach(struct net_device *master, struct ipvlan_port *port);
 void kc_port_detach(struct net_device *master);
 
 void kc_extack_msg(struct netlink_ext_ack *extack, const char *msg);
+/* A warning about dev in the kernel log, rate limited; msg is static. */
+void kc_dev_warn_ratelimited(const struct net_device *dev, const char *msg);
+
+/* L3S. The netfilter LOCAL_IN hooks of a netns are shared by every L3S port
+ * whose master is there: get registers them for the first user, put
+ * unregisters them after the last (both under RTNL). */
+int kc_l3s_hooks_get(struct net *net);
+void kc_l3s_hooks_put(struct net *net);
+/* Send the master's received IP packets through our l3mdev receive hook (on)
+ * or stop doing so. The hook stays reachable until the port is detached. */
+void kc_l3mdev_rx(struct net_device *master, int on);
 
 /* A port's queue of broadcast/multicast frames for its slaves, processed
  * from a work item: freeing it waits for the work and drops what is queued. */
@@ -148,7 +162,10 @@ int ipvlan_drv_fill_info(const struct ipvlan_slave *slave,
 			 struct kc_link_attrs *out);
 int ipvlan_drv_slave_init(struct ipvlan_slave *slave);
 void ipvlan_drv_slave_uninit(struct ipvlan_slave *slave);
-void ipvlan_drv_open(struct ipvlan_slave *slave);
+/* ndo_open; allmulti: the slave has IFF_ALLMULTI. */
+void ipvlan_drv_open(struct ipvlan_slave *slave, int allmulti);
+/* ndo_change_rx_flags (only called while the slave is up). */
+void ipvlan_drv_allmulti_changed(struct ipvlan_slave *slave, int allmulti);
 /* ndo_set_rx_mode: rebuild the slave's multicast filter from scratch;
  * accept_all when the slave is promiscuous or allmulti. */
 void ipvlan_drv_filter_begin(struct ipvlan_slave *slave, int accept_all,
@@ -171,11 +188,12 @@ int ipvlan_drv_addr_event(struct ipvlan_slave *slave, enum kc_addr_event ev,
 /* Master device events (RTNL held). Those returning int return 0 or a
  * negative errno that vetoes the master's change. */
 enum kc_master_event {
-	KC_MASTER_OPERSTATE,  /* NETDEV_UP, NETDEV_CHANGE */
+	KC_MASTER_OPERSTATE,  /* NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE */
 	KC_MASTER_MTU,        /* NETDEV_CHANGEMTU */
 	KC_MASTER_ADDR,       /* NETDEV_CHANGEADDR */
 	KC_MASTER_FEATURES,   /* NETDEV_FEAT_CHANGE */
 	KC_MASTER_TYPE,       /* NETDEV_PRE_TYPE_CHANGE */
+	KC_MASTER_NETNS,      /* NETDEV_REGISTER: maybe moved to another netns */
 };
 int ipvlan_drv_master_event(struct ipvlan_port *port, enum kc_master_event ev);
 /* NETDEV_PRE_CHANGEADDR: may every slave take the new address? */
@@ -225,6 +243,10 @@ struct kc_verdict {
 
 struct kc_verdict ipvlan_drv_rx(const struct ipvlan_port *port,
 				const struct kc_frame *frame);
+/* L3S, from the master netns's l3mdev and LOCAL_IN hooks: DELIVER with the
+ * slave that owns the packet's destination, PASS, or PULL. */
+struct kc_verdict ipvlan_drv_l3s_rx(const struct ipvlan_port *port,
+				    const struct kc_frame *frame);
 struct kc_verdict ipvlan_drv_xmit(const struct ipvlan_slave *slave,
 				  const struct kc_frame *frame);
 

@@ -101,6 +101,18 @@ Decision decide_tx_l3(const Port &port, const Frame &frame)
 	return route_out(frame);
 }
 
+// The up slave that owns the packet's destination gets it.
+Decision deliver_to_owner(const Port &port, const L3View &l3)
+{
+	Classification c = classify_l3(l3);
+	if (c.need_linear)
+		return pull(c.need_linear);
+	if (!c.info.dst.valid())
+		return make(Action::pass);
+	const Slave *owner = port.owner_if_up(c.info.dst);
+	return owner ? make(Action::deliver, owner) : make(Action::pass);
+}
+
 } // namespace
 
 Decision decide_rx(const Port &port, const Frame &frame)
@@ -115,14 +127,16 @@ Decision decide_rx(const Port &port, const Frame &frame)
 		if (is_multicast_mac(frame.dst_mac))
 			return decide_rx_l2_multicast(port, frame);
 	}
+	return deliver_to_owner(port, frame.l3);
+}
 
-	Classification c = classify_l3(frame.l3);
-	if (c.need_linear)
-		return pull(c.need_linear);
-	if (!c.info.dst.valid())
+Decision decide_l3s_rx(const Port &port, const L3View &l3)
+{
+	// The hooks are per netns and see every packet there; the mode may
+	// also have just changed away from L3S.
+	if (port.mode != Mode::l3s)
 		return make(Action::pass);
-	const Slave *owner = port.owner_if_up(c.info.dst);
-	return owner ? make(Action::deliver, owner) : make(Action::pass);
+	return deliver_to_owner(port, l3);
 }
 
 Decision decide_tx(const Port &port, const Frame &frame)

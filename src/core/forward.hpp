@@ -37,6 +37,9 @@ struct Frame {
 
 Decision decide_rx(const Port &port, const Frame &frame);
 Decision decide_tx(const Port &port, const Frame &frame);
+// L3S, from the master netns's IP stack: deliver to the slave that owns the
+// destination, or pass.
+Decision decide_l3s_rx(const Port &port, const L3View &l3);
 
 // The slaves that get a copy of a deferred broadcast/multicast frame: up,
 // wanting the destination MAC, and not the slave that sent it.

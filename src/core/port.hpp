@@ -8,6 +8,7 @@
 #include "core/policy.hpp"
 #include "kcpp/rcu.hpp"
 
+struct net;
 struct net_device;
 
 namespace ipvlan::core {
@@ -23,6 +24,7 @@ struct Slave {
 	AddrEntry *addrs = nullptr; // this slave's addresses (address lock)
 	u16 dev_id = 0;
 	bool up = false; // administratively up; read by the data path
+	bool holds_master_allmulti = false; // counted in the master's allmulti
 	MacFilter mcast_filter; // multicast MACs to hand to this slave (L2)
 	MacFilter pending_filter; // being rebuilt by set_rx_mode
 
@@ -45,6 +47,9 @@ public:
 	Mode mode = Mode::l3;
 	u16 flags = 0;
 	DevIdAllocator dev_ids;
+	// L3S: the netns whose netfilter hooks this port holds (the master's
+	// netns when it entered L3S), nullptr while not in L3S.
+	net *hooks_net = nullptr;
 
 	bool is_private() const { return flags & flag_private; }
 	bool is_vepa() const { return flags & flag_vepa; }

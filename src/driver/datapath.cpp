@@ -49,6 +49,12 @@ kc_verdict ipvlan_drv_rx(const ipvlan_port *port, const kc_frame *frame)
 	return verdict_of(decide_rx(p, frame_of(*frame)), p);
 }
 
+kc_verdict ipvlan_drv_l3s_rx(const ipvlan_port *port, const kc_frame *frame)
+{
+	const Port &p = port_of(port);
+	return verdict_of(decide_l3s_rx(p, frame_of(*frame).l3), p);
+}
+
 kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_frame *frame)
 {
 	const Port &p = *slave_of(slave).port;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // Address notifiers (what each slave owns) and master device events.
 #include "driver/handles.hpp"
+#include "driver/l3s.hpp"
 #include "kcpp/errno.hpp"
 #include "kcpp/lock.hpp"
 
@@ -29,8 +30,14 @@ int ipvlan_drv_addr_event(ipvlan_slave *s, kc_addr_event ev, int family,
 			return 0;
 		kc_extack_msg(extack, "Address already assigned to an ipvlan device");
 		return -kcpp::err::addrinuse;
-	case KC_ADDR_UP:
-		return port->add_addr(slave, addr);
+	case KC_ADDR_UP: {
+		// Validated already, except the local address of a peer
+		// address: the IPv4 validator is only told the peer.
+		int e = port->add_addr(slave, addr);
+		if (e == -kcpp::err::addrinuse)
+			kc_dev_warn_ratelimited(slave.dev, "address already assigned to another ipvlan slave of this master; it is not served here");
+		return e;
+	}
 	case KC_ADDR_DOWN:
 		port->del_addr(slave, addr);
 		return 0;
@@ -46,6 +53,10 @@ int ipvlan_drv_master_event(ipvlan_port *p, kc_master_event ev)
 	Port *port = port_of(p);
 	if (ev == KC_MASTER_TYPE)
 		return -kcpp::err::perm; // == NOTIFY_BAD, as the stock driver answers
+	if (ev == KC_MASTER_NETNS) {
+		l3s_follow_master_netns(*port);
+		return 0;
+	}
 
 	for (Slave *s = port->first_slave(); s; s = s->sibling) {
 		switch (ev) {
@@ -62,6 +73,7 @@ int ipvlan_drv_master_event(ipvlan_port *p, kc_master_event ev)
 			kc_follow_master_features(s->dev, port->master);
 			break;
 		case KC_MASTER_TYPE:
+		case KC_MASTER_NETNS:
 			break;
 		}
 	}

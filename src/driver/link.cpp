@@ -2,6 +2,7 @@
 // The rtnl link kind: creating, changing and deleting slaves, and the life of
 // the port that the first slave of a master creates and the last one ends.
 #include "driver/handles.hpp"
+#include "driver/l3s.hpp"
 #include "kcpp/errno.hpp"
 #include "kcpp/lock.hpp"
 #include "kcpp/rcu.hpp"
@@ -27,6 +28,13 @@ core::LinkAttrs attrs_of(const kc_link_attrs &a)
 	return out;
 }
 
+// Undo the NOARP flips of the slaves before `end`.
+void restore_noarp(Port &port, Slave *end, bool noarp)
+{
+	for (Slave *s = port.first_slave(); s != end; s = s->sibling)
+		kc_dev_change_noarp(s->dev, noarp, nullptr);
+}
+
 // Mode and flags belong to the port: changing them through any slave changes
 // them for all. Slaves of an L3 port are NOARP; flip that on each slave
 // through dev_change_flags so userspace hears about it, undoing on failure.
@@ -35,13 +43,20 @@ int set_port_mode(Port &port, Mode mode, netlink_ext_ack *extack)
 	if (port.mode == mode)
 		return 0;
 	bool noarp = core::mode_is_noarp(mode);
+	bool was_noarp = core::mode_is_noarp(port.mode);
 	for (Slave *s = port.first_slave(); s; s = s->sibling) {
-		int e = kc_dev_change_noarp(s->dev, noarp, extack);
-		if (!e)
-			continue;
-		for (Slave *done = port.first_slave(); done != s; done = done->sibling)
-			kc_dev_change_noarp(done->dev, !noarp, nullptr);
-		return e;
+		if (int e = kc_dev_change_noarp(s->dev, noarp, extack)) {
+			restore_noarp(port, s, was_noarp);
+			return e;
+		}
+	}
+	if (mode == Mode::l3s) {
+		if (int e = l3s_enter(port)) {
+			restore_noarp(port, nullptr, was_noarp);
+			return e;
+		}
+	} else if (port.mode == Mode::l3s) {
+		l3s_leave(port);
 	}
 	kcpp::rcu_store_value(port.mode, mode);
 	return 0;
@@ -106,10 +121,23 @@ free_lock:
 
 void destroy_port(Port *port)
 {
+	if (port->mode == Mode::l3s)
+		l3s_leave(*port);
 	kc_port_detach(port->master); // no rx reader can see the port after this
 	kc_mcast_queue_free(port->mcast_queue); // waits for the worker
 	kc_lock_free(port->addrs_lock);
 	delete port;
+}
+
+// A slave that is up and allmulti counts once in its master's allmulti, as
+// macvlan does. (The stock driver counts on every toggle, up or down, and
+// never uncounts on delete: the master stays allmulti for good.)
+void hold_master_allmulti(Slave &slave, bool want)
+{
+	if (want == slave.holds_master_allmulti)
+		return;
+	if (kc_dev_set_allmulti(slave.master, want ? 1 : -1) == 0)
+		slave.holds_master_allmulti = want;
 }
 
 } // namespace
@@ -160,13 +188,16 @@ int ipvlan_drv_newlink(net *src_net, ipvlan_slave *s, int has_link, int link_ifi
 	if (e)
 		goto release_id;
 
-	// As in the stock driver: flags are replaced only when given, while a
-	// missing mode means L3.
+	// Mode and flags are replaced only when given. (The stock driver
+	// resets an existing port to L3 when the mode is missing, changing the
+	// siblings under their users' feet; a new port starts in L3 either way.)
 	if (attrs->has_flags)
 		set_port_flags(port, attrs->flags);
-	e = set_port_mode(port, attrs->has_mode ? Mode(attrs->mode) : Mode::l3, extack);
-	if (e)
-		goto unlink;
+	if (attrs->has_mode) {
+		e = set_port_mode(port, Mode(attrs->mode), extack);
+		if (e)
+			goto unlink;
+	}
 
 	port.attach(slave);
 	kc_transfer_operstate(master, slave.dev);
@@ -247,14 +278,25 @@ void ipvlan_drv_slave_uninit(ipvlan_slave *s)
 		destroy_port(port);
 }
 
-void ipvlan_drv_open(ipvlan_slave *s)
+void ipvlan_drv_open(ipvlan_slave *s, int allmulti)
 {
 	Slave &slave = slave_of(s);
 	kc_dev_set_noarp(slave.dev, ipvlan::core::mode_is_noarp(slave.port->mode));
+	hold_master_allmulti(slave, allmulti);
 	kcpp::rcu_store_value(slave.up, true);
 }
 
-void ipvlan_drv_stop(ipvlan_slave *s) { kcpp::rcu_store_value(slave_of(s).up, false); }
+void ipvlan_drv_allmulti_changed(ipvlan_slave *s, int allmulti)
+{
+	hold_master_allmulti(slave_of(s), allmulti);
+}
+
+void ipvlan_drv_stop(ipvlan_slave *s)
+{
+	Slave &slave = slave_of(s);
+	hold_master_allmulti(slave, false);
+	kcpp::rcu_store_value(slave.up, false);
+}
 
 void ipvlan_drv_filter_begin(ipvlan_slave *s, int accept_all, const kc_u8 *broadcast)
 {

@@ -17,29 +17,6 @@
 
 #include "priv.h"
 
-/* A classification needs at most three pulls (the IPv6 header, the ICMPv6
- * header, the neighbour solicitation target). */
-#define IPVL_MAX_PULLS 3
-
-static void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
-		       struct kc_frame *f)
-{
-	int off = skb_network_offset(skb);
-
-	f->mac = mac;
-	f->dev_mac = NULL;
-	f->looped_back = 0;
-	f->proto = (__force kc_u16)skb->protocol;
-	f->l3 = skb_network_header(skb);
-	if (unlikely(off < 0 || off > skb_headlen(skb))) {
-		f->l3_linear = 0;
-		f->l3_len = 0;
-		return;
-	}
-	f->l3_linear = skb_headlen(skb) - off;
-	f->l3_len = skb->len - off;
-}
-
 /* ---------------------------------------------------------------- rx */
 
 rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb)

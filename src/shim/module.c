@@ -123,6 +123,7 @@ static int ipvl_device_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_UP:
+	case NETDEV_DOWN: /* handled upstream since 6.10, not in 6.1 */
 	case NETDEV_CHANGE:
 		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_OPERSTATE));
 	case NETDEV_CHANGEMTU:
@@ -131,6 +132,8 @@ static int ipvl_device_event(struct notifier_block *nb, unsigned long event,
 		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_ADDR));
 	case NETDEV_FEAT_CHANGE:
 		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_FEATURES));
+	case NETDEV_REGISTER: /* the second half of a netns move */
+		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_NETNS));
 	case NETDEV_PRE_TYPE_CHANGE:
 		return notifier_from_errno(ipvlan_drv_master_event(port, KC_MASTER_TYPE));
 	case NETDEV_PRE_CHANGEADDR: {
@@ -155,6 +158,7 @@ static int ipvl_addr_event(struct net_device *dev, unsigned long event,
 			   struct netlink_ext_ack *extack, bool validator)
 {
 	enum kc_addr_event ev;
+	int err;
 
 	if (!ipvl_is_slave(dev))
 		return NOTIFY_DONE;
@@ -165,8 +169,10 @@ static int ipvl_addr_event(struct net_device *dev, unsigned long event,
 		ev = KC_ADDR_DOWN;
 	else
 		return NOTIFY_DONE;
-	return notifier_from_errno(ipvlan_drv_addr_event(ipvl_slave(dev), ev,
-							 family, addr, extack));
+	err = ipvlan_drv_addr_event(ipvl_slave(dev), ev, family, addr, extack);
+	/* Only a validator can refuse; a notifier's error would just keep the
+	 * address from the chain's other listeners. */
+	return validator ? notifier_from_errno(err) : NOTIFY_DONE;
 }
 
 static int ipvl_inet_event(struct notifier_block *nb, unsigned long event,
@@ -219,10 +225,13 @@ static int __init ipvl_module_init(void)
 	ipvl_slave_offset = ALIGN(sizeof(struct ipvl_priv), ipvlan_drv_slave_align);
 	ipvl_link_ops.priv_size = ipvl_slave_offset + ipvlan_drv_slave_size;
 
+	err = ipvl_l3s_init();
+	if (err)
+		return err;
 	/* Notifiers first, so that no slave exists without them. */
 	err = register_netdevice_notifier(&ipvl_device_nb);
 	if (err)
-		return err;
+		goto fail_l3s;
 	err = register_inetaddr_notifier(&ipvl_inet_nb);
 	if (err)
 		goto fail_device;
@@ -250,6 +259,8 @@ fail_inet:
 	unregister_inetaddr_notifier(&ipvl_inet_nb);
 fail_device:
 	unregister_netdevice_notifier(&ipvl_device_nb);
+fail_l3s:
+	ipvl_l3s_exit();
 	return err;
 }
 
@@ -262,6 +273,7 @@ static void __exit ipvl_module_exit(void)
 	unregister_inetaddr_validator_notifier(&ipvl_inet_validator_nb);
 	unregister_inetaddr_notifier(&ipvl_inet_nb);
 	unregister_netdevice_notifier(&ipvl_device_nb);
+	ipvl_l3s_exit();
 	/* Address entries are freed by RCU callbacks in this module's text. */
 	rcu_barrier();
 }

@@ -72,8 +72,16 @@ static void ipvl_uninit(struct net_device *dev)
 
 static int ipvl_open(struct net_device *dev)
 {
-	ipvlan_drv_open(ipvl_slave(dev));
+	ipvlan_drv_open(ipvl_slave(dev), !!(dev->flags & IFF_ALLMULTI));
 	return 0;
+}
+
+/* Called only while the slave is up. */
+static void ipvl_change_rx_flags(struct net_device *dev, int change)
+{
+	if (change & IFF_ALLMULTI)
+		ipvlan_drv_allmulti_changed(ipvl_slave(dev),
+					    !!(dev->flags & IFF_ALLMULTI));
 }
 
 static int ipvl_stop(struct net_device *dev)
@@ -189,6 +197,7 @@ const struct net_device_ops ipvl_netdev_ops = {
 	.ndo_stop = ipvl_stop,
 	.ndo_start_xmit = ipvl_start_xmit,
 	.ndo_fix_features = ipvl_fix_features,
+	.ndo_change_rx_flags = ipvl_change_rx_flags,
 	.ndo_set_rx_mode = ipvl_set_rx_mode,
 	.ndo_get_stats64 = ipvl_get_stats64,
 	.ndo_vlan_rx_add_vid = ipvl_vlan_rx_add_vid,
@@ -210,6 +219,9 @@ static int ipvl_hard_header(struct sk_buff *skb, struct net_device *dev,
 static const struct header_ops ipvl_header_ops = {
 	.create = ipvl_hard_header,
 	.parse = eth_header_parse,
+	/* Upstream proposal, not in 6.1: AF_PACKET frames sent with protocol 0
+	 * get their protocol from the Ethernet header, as on the master. */
+	.parse_protocol = eth_header_parse_protocol,
 	.cache = eth_header_cache,
 	.cache_update = eth_header_cache_update,
 };

@@ -55,6 +55,30 @@ static inline bool ipvl_is_slave(const struct net_device *dev)
 	return dev->netdev_ops == &ipvl_netdev_ops;
 }
 
+/* A classification needs at most three pulls (the IPv6 header, the ICMPv6
+ * header, the neighbour solicitation target). */
+#define IPVL_MAX_PULLS 3
+
+/* The byte view of an skb that the C++ decisions read: marshalling only. */
+static inline void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
+			      struct kc_frame *f)
+{
+	int off = skb_network_offset(skb);
+
+	f->mac = mac;
+	f->dev_mac = NULL;
+	f->looped_back = 0;
+	f->proto = (__force kc_u16)skb->protocol;
+	f->l3 = skb_network_header(skb);
+	if (unlikely(off < 0 || off > skb_headlen(skb))) {
+		f->l3_linear = 0;
+		f->l3_len = 0;
+		return;
+	}
+	f->l3_linear = skb_headlen(skb) - off;
+	f->l3_len = skb->len - off;
+}
+
 void ipvl_setup(struct net_device *dev);
 rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb);
 netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev);
@@ -62,7 +86,9 @@ void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast
 void ipvl_mcast_enqueue(struct kc_mcast_queue *q, struct sk_buff *skb,
 			bool from_tx);
 
-int ipvl_notifiers_register(void);
-void ipvl_notifiers_unregister(void);
+int ipvl_l3s_init(void);
+void ipvl_l3s_exit(void);
+/* After the rx_handler is gone (a grace period later): drop our l3mdev ops. */
+void ipvl_l3mdev_forget(struct net_device *master);
 
 #endif /* IPVLAN_SHIM_PRIV_H */

@@ -109,6 +109,11 @@ void kc_dev_err(const struct net_device *dev, const char *msg)
 	netdev_err(dev, "%s\n", msg);
 }
 
+void kc_dev_warn_ratelimited(const struct net_device *dev, const char *msg)
+{
+	net_warn_ratelimited("%s: %s\n", dev->name, msg);
+}
+
 void kc_slave_prepare(struct net_device *slave, struct net_device *master,
 		      int keep_mtu)
 {
@@ -203,6 +208,16 @@ int kc_dev_change_noarp(struct net_device *dev, int on,
 	return dev_change_flags(dev, flags, extack);
 }
 
+int kc_dev_set_allmulti(struct net_device *dev, int inc)
+{
+	return dev_set_allmulti(dev, inc);
+}
+
+struct net *kc_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
 int kc_port_attach(struct net_device *master, struct ipvlan_port *port)
 {
 	int err = netdev_rx_handler_register(master, ipvl_rx_handler, port);
@@ -215,6 +230,7 @@ int kc_port_attach(struct net_device *master, struct ipvlan_port *port)
 void kc_port_detach(struct net_device *master)
 {
 	netdev_rx_handler_unregister(master); /* waits for rx readers */
+	ipvl_l3mdev_forget(master);
 	dev_put(master);
 }
 

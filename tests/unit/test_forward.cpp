@@ -113,6 +113,14 @@ protected:
 		return decide(decide_rx, p, mac, linear);
 	}
 
+	// What the L3S hooks decide for a packet in the master netns's stack.
+	Decision l3s(const Pkt &p, u32 linear = ~0u)
+	{
+		u32 total = u32(p.bytes.size());
+		Exact e = exact(p.bytes, linear < total ? linear : total);
+		return decide_l3s_rx(port_, view_of(p.ethertype, e, total));
+	}
+
 	Decision tx(const Pkt &p, const u8 *mac = unicast_mac, u32 linear = ~0u)
 	{
 		return decide(decide_tx, p, mac, linear);
@@ -208,6 +216,41 @@ TEST_P(ForwardByProto, RxInL3sAlwaysPasses)
 	port_.mode = Mode::l3s;
 	EXPECT_EQ(rx(packet(proto(), "a")).action, Action::pass);
 	EXPECT_EQ(rx(packet(proto(), "a"), nullptr, 0).action, Action::pass);
+}
+
+// ---------------------------------------------------------------- L3S hooks
+
+TEST_P(ForwardByProto, L3sHookDeliversToTheUpOwner)
+{
+	port_.mode = Mode::l3s;
+	Decision d = l3s(packet(proto(), "a"));
+	EXPECT_EQ(d.action, Action::deliver);
+	EXPECT_EQ(d.to, &a_);
+}
+
+TEST_P(ForwardByProto, L3sHookPassesWithoutAnUpOwner)
+{
+	port_.mode = Mode::l3s;
+	EXPECT_EQ(l3s(packet(proto(), "ext")).action, Action::pass);
+	a_.up = false;
+	EXPECT_EQ(l3s(packet(proto(), "a")).action, Action::pass);
+}
+
+TEST_P(ForwardByProto, L3sHookPassesOncePortLeftL3s)
+{
+	// The hooks are per netns and outlive a mode change by a grace period.
+	for (Mode m : {Mode::l2, Mode::l3}) {
+		port_.mode = m;
+		EXPECT_EQ(l3s(packet(proto(), "a")).action, Action::pass);
+	}
+}
+
+TEST_P(ForwardByProto, L3sHookAsksForTheHeaderItNeeds)
+{
+	port_.mode = Mode::l3s;
+	Decision d = l3s(packet(proto(), "a"), 0);
+	EXPECT_EQ(d.action, Action::pull);
+	EXPECT_EQ(d.need_linear, first_pull(proto()));
 }
 
 TEST_P(ForwardByProto, RxInL3DeliversEvenToAMulticastMac)
