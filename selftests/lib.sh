@@ -433,6 +433,15 @@ ipvlan_check_identity() {
 	return 1
 }
 
+# (F) checklist items are 6.1 bugs or gaps that our driver fixes on purpose
+# (Documentation/differences.rst).  A test for one asserts the 6.1 behaviour
+# when the stock driver is under test and the fixed one against ours, and
+# says which in the check's description, e.g.
+#     check "$(f_tag 72) peer address served" ...
+# prints "[F72 stock] ..." or "[F72 ours] ...".
+ipvlan_is_stock() { [[ -z "${IPVLAN_KO:-}" ]]; }
+f_tag() { if ipvlan_is_stock; then printf '[F%s stock]' "$1"; else printf '[F%s ours]' "$1"; fi; }
+
 # ipvlan_load: load the selected driver (no-op if it is already loaded).
 ipvlan_load() {
 	if ipvlan_loaded; then
