@@ -122,9 +122,11 @@ void kc_l3s_hooks_put(struct net *net);
 void kc_l3mdev_rx(struct net_device *master, int on);
 
 /* A port's queue of broadcast/multicast frames for its slaves, processed
- * from a work item: freeing it waits for the work and drops what is queued. */
+ * from a work item, holding at most `limit` frames: freeing it waits for the
+ * work and drops what is queued. */
 struct kc_mcast_queue *kc_mcast_queue_new(struct ipvlan_port *port,
-					  struct net_device *master);
+					  struct net_device *master,
+					  kc_u32 limit);
 void kc_mcast_queue_free(struct kc_mcast_queue *queue);
 /* From the worker: a clone of skb to slave `to`, counted as multicast rx. */
 void kc_mcast_deliver(struct sk_buff *skb, struct net_device *to, int from_tx);

@@ -60,6 +60,9 @@ Decision route_out(const Frame &frame)
 // MAC when the destination is a sibling or the master.
 Decision decide_tx_l2(const Port &port, const Frame &frame)
 {
+	if (frame.l3.ethertype == ethertype_pause)
+		return make(Action::drop); // link-local to the slave's own link
+
 	if (!port.is_vepa() && same_mac(frame.dst_mac, frame.src_mac)) {
 		Classification c = classify_l3(frame.l3);
 		if (c.need_linear)
@@ -78,6 +81,9 @@ Decision decide_tx_l2(const Port &port, const Frame &frame)
 // broadcast back to its siblings.)
 Decision decide_rx_l2_multicast(const Port &port, const Frame &frame)
 {
+	// Flow control is about the master's link, never for the slaves.
+	if (frame.l3.ethertype == ethertype_pause)
+		return make(Action::pass);
 	if (!same_mac(frame.src_mac, frame.master_mac))
 		return make(Action::flood_rx);
 	Classification c = classify_l3(frame.l3);

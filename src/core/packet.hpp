@@ -10,6 +10,7 @@ namespace ipvlan::core {
 inline constexpr u16 ethertype_ipv4 = 0x0800;
 inline constexpr u16 ethertype_arp = 0x0806;
 inline constexpr u16 ethertype_ipv6 = 0x86dd;
+inline constexpr u16 ethertype_pause = 0x8808; // 802.3x flow control
 
 inline constexpr u32 eth_header_len = 14;
 inline constexpr u32 ipv4_header_min = 20;

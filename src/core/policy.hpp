@@ -15,6 +15,10 @@ inline constexpr u16 flag_private = 0x1;
 inline constexpr u16 flag_vepa = 0x2;
 inline constexpr u16 flags_known = flag_private | flag_vepa;
 
+// Broadcast/multicast frames waiting for deferred delivery, per port: a
+// burst beyond this is dropped (the stock driver's bound).
+inline constexpr u32 mcast_backlog_limit = 1000;
+
 // Slaves of an L3 port never resolve neighbours themselves: the master's
 // namespace routes their traffic, so they carry IFF_NOARP.
 inline bool mode_is_noarp(Mode m) { return m != Mode::l2; }

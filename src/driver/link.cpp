@@ -103,7 +103,7 @@ Port *create_port(net_device *master)
 	Port *port = new Port(master, kc_random_u32(), lock);
 	if (!port)
 		goto free_lock;
-	port->mcast_queue = kc_mcast_queue_new(handle_of(port), master);
+	port->mcast_queue = kc_mcast_queue_new(handle_of(port), master, core::mcast_backlog_limit);
 	if (!port->mcast_queue)
 		goto free_port;
 	if (kc_port_attach(master, handle_of(port)))

@@ -13,12 +13,11 @@
 
 #include "priv.h"
 
-/* Frames waiting for the worker, per port; beyond this they are dropped and
- * counted on the device they came from (as the stock driver does). */
-#define IPVL_MCAST_BACKLOG 1000
-
 struct kc_mcast_queue {
 	struct sk_buff_head backlog;
+	/* frames beyond this are dropped and counted on the device they came
+	 * from, as the stock driver does (the limit is the driver's policy) */
+	unsigned int limit;
 	struct work_struct work;
 	struct ipvlan_port *port;
 	struct net_device *master;
@@ -38,14 +37,10 @@ static struct ipvl_mcast_cb *ipvl_mcast_cb(struct sk_buff *skb)
 void ipvl_mcast_enqueue(struct kc_mcast_queue *q, struct sk_buff *skb,
 			bool from_tx)
 {
-	if (skb->protocol == htons(ETH_P_PAUSE)) {
-		kfree_skb(skb);
-		return;
-	}
 	ipvl_mcast_cb(skb)->from_tx = from_tx;
 
 	spin_lock(&q->backlog.lock);
-	if (skb_queue_len(&q->backlog) < IPVL_MCAST_BACKLOG) {
+	if (skb_queue_len(&q->backlog) < q->limit) {
 		dev_hold(skb->dev); /* dropped by the worker */
 		__skb_queue_tail(&q->backlog, skb);
 		spin_unlock(&q->backlog.lock);
@@ -112,7 +107,8 @@ static void ipvl_mcast_work(struct work_struct *work)
 }
 
 struct kc_mcast_queue *kc_mcast_queue_new(struct ipvlan_port *port,
-					  struct net_device *master)
+					  struct net_device *master,
+					  kc_u32 limit)
 {
 	struct kc_mcast_queue *q = kzalloc(sizeof(*q), GFP_KERNEL);
 
@@ -122,6 +118,7 @@ struct kc_mcast_queue *kc_mcast_queue_new(struct ipvlan_port *port,
 	INIT_WORK(&q->work, ipvl_mcast_work);
 	q->port = port;
 	q->master = master;
+	q->limit = limit;
 	return q;
 }
 

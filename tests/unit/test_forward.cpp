@@ -539,6 +539,21 @@ TEST_F(ForwardTest, TxInL2ABroadcastArpRequestIsNotDropped)
 	EXPECT_EQ(d.action, Action::flood_tx);
 }
 
+// 802.3x PAUSE (01:80:c2:00:00:01) is about one link: the master's from the
+// wire, the slave's own from a slave. Neither is flooded to the slaves.
+TEST_F(ForwardTest, L2PauseFramesAreNeverFlooded)
+{
+	const u8 pause_mac[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x01};
+	port_.mode = Mode::l2;
+	Pkt pause{ethertype_pause, Bytes(46, 0)};
+	EXPECT_EQ(rx_l2(pause, pause_mac, other_mac).action, Action::pass);
+	EXPECT_EQ(tx_l2(pause, pause_mac, unicast_mac).action, Action::drop);
+	// ...while another multicast ethertype from the same MAC is flooded.
+	Pkt other{0x88b5, Bytes(46, 0)};
+	EXPECT_EQ(rx_l2(other, pause_mac, other_mac).action, Action::flood_rx);
+	EXPECT_EQ(tx_l2(other, pause_mac, unicast_mac).action, Action::flood_tx);
+}
+
 TEST_F(ForwardTest, TxInL2FloodsEvenUnderPrivateAndVepa)
 {
 	// Stock: PRIVATE and VEPA apply to unicast only (spec 5.3).
