@@ -191,13 +191,14 @@ int ipvlan_drv_newlink(net *src_net, ipvlan_slave *s, int has_link, int link_ifi
 	// Mode and flags are replaced only when given. (The stock driver
 	// resets an existing port to L3 when the mode is missing, changing the
 	// siblings under their users' feet; a new port starts in L3 either way.)
-	if (attrs->has_flags)
-		set_port_flags(port, attrs->flags);
+	// The mode can fail, so it goes first: a failed newlink changes nothing.
 	if (attrs->has_mode) {
 		e = set_port_mode(port, Mode(attrs->mode), extack);
 		if (e)
 			goto unlink;
 	}
+	if (attrs->has_flags)
+		set_port_flags(port, attrs->flags);
 
 	port.attach(slave);
 	kc_transfer_operstate(master, slave.dev);
