@@ -166,7 +166,7 @@ int ipvlan_drv_slave_init(struct ipvlan_slave *slave);
 void ipvlan_drv_slave_uninit(struct ipvlan_slave *slave);
 /* ndo_open; allmulti: the slave has IFF_ALLMULTI. */
 void ipvlan_drv_open(struct ipvlan_slave *slave, int allmulti);
-/* ndo_change_rx_flags (only called while the slave is up). */
+/* ndo_change_rx_flags (called while the slave is down too). */
 void ipvlan_drv_allmulti_changed(struct ipvlan_slave *slave, int allmulti);
 /* ndo_set_rx_mode: rebuild the slave's multicast filter from scratch;
  * accept_all when the slave is promiscuous or allmulti. */

@@ -289,7 +289,8 @@ void ipvlan_drv_open(ipvlan_slave *s, int allmulti)
 
 void ipvlan_drv_allmulti_changed(ipvlan_slave *s, int allmulti)
 {
-	hold_master_allmulti(slave_of(s), allmulti);
+	Slave &slave = slave_of(s);
+	hold_master_allmulti(slave, allmulti && slave.up); // open/stop do the rest
 }
 
 void ipvlan_drv_stop(ipvlan_slave *s)

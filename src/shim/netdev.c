@@ -76,7 +76,7 @@ static int ipvl_open(struct net_device *dev)
 	return 0;
 }
 
-/* Called only while the slave is up. */
+/* Called whether the slave is up or not. */
 static void ipvl_change_rx_flags(struct net_device *dev, int change)
 {
 	if (change & IFF_ALLMULTI)
