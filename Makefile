@@ -2,6 +2,7 @@
 #
 #   make                 build ipvlan.ko against KDIR
 #   make unit            build and run the GoogleTest unit tests of the core
+#   make ipvlanctl       build tools/ipvlanctl (libnl-3) and run its unit tests
 #   make demo            boot a VM, create slaves in namespaces, show them talking
 #   make check           every test: unit tests, the selftests in a VM on our
 #                        module, and the same selftests on the stock driver
@@ -19,7 +20,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD_DIR ?= build
 CMAKE_BUILD := $(BUILD_DIR)/unit
 
-.PHONY: all module clean unit demo check selftests-vm build-checks print-kdir
+.PHONY: all module clean unit demo check selftests-vm build-checks print-kdir ipvlanctl
 
 all: module
 
@@ -38,6 +39,11 @@ unit:
 	cmake -S tests/unit -B $(CMAKE_BUILD) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(CMAKE_BUILD) -j$$(nproc)
 	$(CMAKE_BUILD)/core_tests
+
+ipvlanctl:
+	cmake -S tools/ipvlanctl -B $(BUILD_DIR)/ipvlanctl -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD_DIR)/ipvlanctl -j$$(nproc)
+	$(BUILD_DIR)/ipvlanctl/ipvlanctl_tests
 
 demo: module
 	tools/vm/run-vm -- tools/demo.sh $(CURDIR)/ipvlan.ko

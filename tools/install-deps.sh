@@ -9,7 +9,8 @@ packages="
 	linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 qemu-system-data busybox-static kmod xz-utils binutils
 	iproute2 iputils-ping ethtool procps python3
-	iptables nftables conntrack tcpdump socat python3-scapy
+	iptables nftables conntrack tcpdump socat python3-scapy strace
+	libnl-3-dev libnl-route-3-dev pkg-config
 "
 
 if [ "$(id -u)" -ne 0 ]; then
