@@ -538,3 +538,121 @@ slave_add() {
 		ip -n "$ns" route add default dev "$name" &&
 		ip -n "$ns" -6 route add default dev "$name"
 }
+
+# ------------------------------------------- background jobs and captures
+#
+# bg_start NAME NS CMD...: run CMD in netns NS in the background, its stdout
+# in "$BG_DIR/NAME.out" and stderr in "$BG_DIR/NAME.err".  It is stopped at
+# exit (or by bg_stop).  nsenter and `ip netns exec` both exec CMD in place,
+# so the pid kept is CMD's own.  Do not call it inside $(...).
+declare -A _bg_pid=()
+BG_DIR=
+bg_start() {
+	local name=$1 ns=$2
+	shift 2
+	if [[ -z "$BG_DIR" ]]; then
+		BG_DIR=$(mktemp -d /tmp/ipvl-sel-XXXXXX) || return 1
+		on_exit "rm -rf '$BG_DIR'"
+		on_exit _bg_stop_all
+	fi
+	if command -v nsenter >/dev/null 2>&1; then
+		nsenter --net="/run/netns/$ns" "$@" >"$BG_DIR/$name.out" 2>"$BG_DIR/$name.err" &
+	else
+		ip netns exec "$ns" "$@" >"$BG_DIR/$name.out" 2>"$BG_DIR/$name.err" &
+	fi
+	_bg_pid[$name]=$!
+}
+
+# bg_stop NAME: SIGINT (tcpdump then flushes its output), wait for the end.
+bg_stop() {
+	local pid=${_bg_pid[$1]:-}
+	[[ -n "$pid" ]] || return 0
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unset "_bg_pid[$1]"
+	return 0
+}
+
+_bg_stop_all() {
+	local n
+	for n in "${!_bg_pid[@]}"; do
+		kill -TERM "${_bg_pid[$n]}" 2>/dev/null
+		wait "${_bg_pid[$n]}" 2>/dev/null
+	done
+	_bg_pid=()
+}
+
+# bg_out NAME / bg_err NAME: what the job wrote so far (no exec).
+bg_out() { [[ -r "$BG_DIR/$1.out" ]] && printf '%s\n' "$(<"$BG_DIR/$1.out")"; }
+bg_err() { [[ -r "$BG_DIR/$1.err" ]] && printf '%s\n' "$(<"$BG_DIR/$1.err")"; }
+
+# bg_has NAME ERE: the job's stdout so far matches ERE.
+bg_has() {
+	local out
+	out=$(bg_out "$1") || return 1
+	[[ "$out" =~ $2 ]]
+}
+
+# cap_start NAME NS DEV [TCPDUMP-ARGS...]: `tcpdump -l -n -p -i DEV ARGS` in
+# NS as job NAME (a filter goes last in ARGS; add -e for the MAC addresses).
+# -p: no promiscuous mode (on an ipvlan slave it would open the multicast
+# filter); --immediate-mode: each packet is printed at once (still, wait for
+# an expected line with wait_until before looking for it).  Returns once
+# tcpdump is listening, or fails after 15 s.
+cap_start() {
+	local name=$1 ns=$2 dev=$3 i
+	shift 3
+	bg_start "$name" "$ns" tcpdump -l -n -p --immediate-mode -i "$dev" "$@" || return 1
+	for ((i = 0; i < 150; i++)); do
+		[[ "$(bg_err "$name")" == *"listening on"* ]] && return 0
+		kill -0 "${_bg_pid[$name]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	log "tcpdump $name on $dev in $ns did not start:"
+	bg_err "$name" | _diag
+	return 1
+}
+
+# link_stats VAR NS DEV: fill the associative array VAR (declare -A VAR
+# first) with DEV's counters from one `ip -s -j link`: rx_bytes rx_packets
+# rx_errors rx_dropped rx_multicast tx_bytes tx_packets tx_errors tx_dropped
+# (every numeric key of the rx and tx objects, prefixed with rx_/tx_).
+link_stats() {
+	local -n __st=$1
+	local j dir body re='"(rx|tx)":\{([^}]*)\}' kv='"([a-z_]+)":([0-9]+)'
+	j=$(ip -n "$2" -s -j link show dev "$3") || return 1
+	__st=()
+	while [[ "$j" =~ $re ]]; do
+		dir=${BASH_REMATCH[1]} body=${BASH_REMATCH[2]}
+		j=${j#*"${BASH_REMATCH[0]}"}
+		while [[ "$body" =~ $kv ]]; do
+			__st[${dir}_${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+			body=${body#*"${BASH_REMATCH[0]}"}
+		done
+	done
+	[[ -n "${__st[rx_bytes]:-}" && -n "${__st[tx_dropped]:-}" ]] ||
+		{ log "cannot parse the stats of $3"; return 1; }
+}
+
+# ip6_expand ADDR: ADDR with all 8 groups of 4 lower-case hex digits.
+ip6_expand() {
+	local a=${1,,} g i n
+	local -a h=() t=() all=() out=()
+	if [[ "$a" == *::* ]]; then
+		[[ -n "${a%%::*}" ]] && IFS=: read -r -a h <<<"${a%%::*}"
+		[[ -n "${a#*::}" ]] && IFS=: read -r -a t <<<"${a#*::}"
+		n=$((8 - ${#h[@]} - ${#t[@]}))
+		all=("${h[@]}")
+		for ((i = 0; i < n; i++)); do all+=(0); done
+		all+=("${t[@]}")
+	else
+		IFS=: read -r -a all <<<"$a"
+	fi
+	[[ ${#all[@]} -eq 8 ]] || return 1
+	for g in "${all[@]}"; do
+		printf -v g '%04x' "0x$g"
+		out+=("$g")
+	done
+	local IFS=:
+	printf '%s\n' "${out[*]}"
+}
