@@ -176,4 +176,23 @@ read -r -a after <<<"$(link_pkts "$NS1" ipvl0)"
 check_gt "  ... through ipvl0: rx_packets rose by >= $N (${before[0]} -> ${after[0]})" \
 	"$((after[0] - before[0] + 1))" "$N"
 
+# --- 69: the master's own address on a slave is allowed (kept as in 6.1,
+# Documentation/differences.rst) and takes the master's traffic: in L3 the
+# port delivers by destination before the master's stack sees it.
+mmac=$(link_field "$NS_HOST" "$MASTER" address)
+check "the master's $HOST_IP4 on ipvl1 (ns2) is accepted" \
+	ip -n "$NS2" addr add "$HOST_IP4/32" dev ipvl1
+ip -n "$NS_OUT" neigh replace "$HOST_IP4" lladdr "$mmac" dev "$PEER" nud permanent ||
+	die "static neighbour for $HOST_IP4"
+read -r -a before <<<"$(link_pkts "$NS2" ipvl1)"
+check "out pings $HOST_IP4" ping_once "$NS_OUT" "$HOST_IP4"
+read -r -a after <<<"$(link_pkts "$NS2" ipvl1)"
+check_gt "  ... and ipvl1 answered: its rx_packets rose (${before[0]} -> ${after[0]})" \
+	"${after[0]}" "${before[0]}"
+check "remove $HOST_IP4 from ipvl1" ip -n "$NS2" addr del "$HOST_IP4/32" dev ipvl1
+read -r -a before <<<"$(link_pkts "$NS2" ipvl1)"
+check "out pings $HOST_IP4 again (the master answers)" ping_once "$NS_OUT" "$HOST_IP4"
+read -r -a after <<<"$(link_pkts "$NS2" ipvl1)"
+check_eq "  ... and ipvl1 saw nothing" "${before[0]}" "${after[0]}"
+
 tests_done

@@ -133,6 +133,15 @@ for f in tx-checksum-ip-generic tx-scatter-gather tx-scatter-gather-fraglist \
 done
 check_match "ethtool -k p0: scatter-gather: on" '(^|[[:space:]])scatter-gather: on' "$feat"
 
+# --- 37: the slave keeps its offloads when the master turns its own off
+# (the master does software GSO/checksum for what it cannot do)
+check "ethtool -K veth0 tso off sg off tx off" heth -K veth0 tso off sg off tx off
+feat=$(heth -k p0)
+for f in scatter-gather tcp-segmentation-offload tx-checksumming; do
+	check_match "[37] ethtool -k p0: $f still on" "(^|[[:space:]])$f: on" "$feat"
+done
+heth -K veth0 tso on sg on tx on || die "restore veth0 offloads"
+
 # --- 41: no VLAN on a slave (vlan-challenged)
 check_err "VLAN on p0 refused: 'VLANs not supported on device'" \
 	'VLANs not supported on device' \

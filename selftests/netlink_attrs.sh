@@ -155,6 +155,15 @@ check "no ipvl2 was created" link_absent "$H" ipvl2
 check_eq "raw newlink mode=3: EINVAL" "EINVAL" \
 	"$(nl newlink --link "$M" --name ipvl2 --mode 3 --flags 0)"
 check "no ipvl2 was created" link_absent "$H" ipvl2
+# 11, 12: every other unknown mode and flag bit
+for m in 4 65535; do
+	check_eq "raw changelink mode=$m: EINVAL" "EINVAL" \
+		"$(nl changelink --dev ipvl1 --mode "$m" --flags 0)"
+done
+for f in 4 8 32768; do
+	check_eq "raw changelink flags=$f: EINVAL" "EINVAL" \
+		"$(nl changelink --dev ipvl1 --mode 1 --flags "$f")"
+done
 expect_attrs ipvl0 l3 private "port unchanged after the refused newlinks"
 check_eq "two slaves remain" "ipvl0 ipvl1" "$(ipvlan_links "$H" | join_lines)"
 

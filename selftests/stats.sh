@@ -145,4 +145,15 @@ check_gt "[52] L3 multicast (2 pings to $GROUP): tx_dropped +2 or more ($d1 -> $
 	"$((d2 + 0))" "$((d1 + 1))"
 check_eq "[52]   ... tx_packets unchanged" "$tp1" "$tp2"
 
+# --- 53: a failed local delivery (the receiving slave's MTU is too small
+# for the sibling's packet) counts once in the driver's receive error
+# counter, which stats64 reports both as rx_errors and as rx_dropped; the
+# core's own drop in dev_forward_skb adds one more rx_dropped.
+check "ipvl1 mtu 1280" ip -n "$NS2" link set ipvl1 mtu 1280
+read -r e0 dr0 <<<"$(ctr "$NS2" ipvl1 rx_errors rx_dropped)"
+ns_exec "$NS1" ping -n -q -c 1 -W 1 -s 1400 10.1.0.12 >/dev/null 2>&1
+read -r e1 dr1 <<<"$(ctr "$NS2" ipvl1 rx_errors rx_dropped)"
+check_eq "[53] ipvl1 rx_errors +1 for the oversize packet from ipvl0" 1 "$((e1 - e0))"
+check_eq "[53] ipvl1 rx_dropped +2: the same error, plus the core's drop" 2 "$((dr1 - dr0))"
+
 tests_done
