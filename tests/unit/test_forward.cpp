@@ -680,5 +680,94 @@ TEST_F(ForwardTest, TxInL2ANeighbourSolicitationIsNotDropped)
 		<< "an L2 slave's neighbour solicitations never leave";
 }
 
+// ================================================================ the matrix
+//
+// Every mode x flag set x packet kind x destination x destination MAC, for a
+// frame sent by slave b and for one received on the master, against the
+// rules of spec 5.1/5.2 written out once more as a table: an independent
+// statement of the behaviour, so that a change in one place of forward.cpp
+// cannot quietly shift a corner of the matrix.
+
+enum class Dest { sibling, down_sibling, external };
+enum class DstMac { shared, broadcast, other };
+
+const char *name_of(Dest d)
+{
+	return d == Dest::sibling ? "sibling" : d == Dest::down_sibling ? "down-sibling" : "external";
+}
+
+const char *name_of(DstMac m)
+{
+	return m == DstMac::shared ? "shared-mac" : m == DstMac::broadcast ? "broadcast" : "other-mac";
+}
+
+const char *name_of(Mode m) { return m == Mode::l2 ? "l2" : m == Mode::l3 ? "l3" : "l3s"; }
+
+const u8 *mac_of(DstMac m)
+{
+	return m == DstMac::shared ? unicast_mac : m == DstMac::broadcast ? broadcast_mac : other_mac;
+}
+
+// Spec 5.2: what happens to b's frame.
+Action expected_tx(Mode mode, u16 flags, Proto proto, Dest dest, DstMac mac)
+{
+	bool vepa = flags & flag_vepa, priv = flags & flag_private;
+	bool owner_up = dest == Dest::sibling;
+	if (mode == Mode::l2) {
+		if (!vepa && mac == DstMac::shared) {
+			if (owner_up)
+				return priv ? Action::drop : Action::local;
+			return Action::to_master;
+		}
+		return mac == DstMac::broadcast ? Action::flood_tx : Action::out_l2;
+	}
+	if (!vepa && owner_up)
+		return priv ? Action::drop : Action::local;
+	if (mac == DstMac::broadcast)
+		return Action::drop; // multicast is not routed
+	return routed_out(proto);
+}
+
+// Spec 5.1: what happens to a frame from the wire (another host's MAC).
+Action expected_rx(Mode mode, Dest dest, DstMac mac)
+{
+	if (mode == Mode::l3s)
+		return Action::pass; // the L3S hooks deliver later
+	if (mode == Mode::l2 && mac == DstMac::broadcast)
+		return Action::flood_rx;
+	return dest == Dest::sibling ? Action::deliver : Action::pass;
+}
+
+TEST_F(ForwardTest, EveryModeFlagPacketAndDestinationAsTheSpecSays)
+{
+	int cases = 0;
+	for (Mode mode : {Mode::l2, Mode::l3, Mode::l3s})
+	for (u16 flags : {u16(0), flag_private, flag_vepa})
+	for (Proto proto : {Proto::ipv4, Proto::ipv6, Proto::arp, Proto::dad_ns})
+	for (Dest dest : {Dest::sibling, Dest::down_sibling, Dest::external})
+	for (DstMac mac : {DstMac::shared, DstMac::broadcast, DstMac::other}) {
+		SCOPED_TRACE(std::string(name_of(mode)) + " flags=" + std::to_string(flags) + " " +
+			     name_of(proto) + " to " + name_of(dest) + " " + name_of(mac));
+		port_.mode = mode;
+		port_.flags = flags;
+		a_.up = dest != Dest::down_sibling;
+		Pkt p = packet(proto, dest == Dest::external ? "ext" : "a");
+
+		Decision t = tx_l2(p, mac_of(mac), unicast_mac);
+		EXPECT_EQ(name_of(t.action), name_of(expected_tx(mode, flags, proto, dest, mac)));
+		if (t.action == Action::local) {
+			EXPECT_EQ(t.to, &a_);
+		}
+
+		Decision r = rx_l2(p, mac_of(mac), other_mac);
+		EXPECT_EQ(name_of(r.action), name_of(expected_rx(mode, dest, mac)));
+		if (r.action == Action::deliver) {
+			EXPECT_EQ(r.to, &a_);
+		}
+		cases++;
+	}
+	EXPECT_EQ(cases, 3 * 3 * 4 * 3 * 3);
+}
+
 } // namespace
 } // namespace test
