@@ -44,19 +44,41 @@ slave_add "$NS2" ipvl1 10.1.0.12 2001:db8:1::12 mode l3 || die "create ipvl1 in 
 		ip -n "$NS3" link set ipvl3 up
 } || die "create ipvl3 (l3s) in ns3"
 
+# A third master whose port is in l2, with broadcasts queued for deferred
+# delivery while the module goes away: a flood from its slave ipvl4 (ns1).
+{
+	ip -n "$NS_HOST" link add veth2 type veth peer name veth3 netns "$NS_OUT" &&
+		ip -n "$NS_HOST" link set veth2 up &&
+		ip -n "$NS_OUT" link set veth3 up &&
+		ip -n "$NS_HOST" link add link veth2 name ipvl4 netns "$NS1" type ipvlan mode l2 &&
+		ip -n "$NS_HOST" link add link veth2 name ipvl5 netns "$NS2" type ipvlan mode l2 &&
+		ip -n "$NS1" addr add 10.3.0.14/24 dev ipvl4 &&
+		ip -n "$NS2" addr add 10.3.0.15/24 dev ipvl5 &&
+		ip -n "$NS1" link set ipvl4 up &&
+		ip -n "$NS2" link set ipvl5 up
+} || die "create the l2 port on veth2"
+bg_start flood "$NS1" ping -q -b -f -w 60 -I ipvl4 10.3.0.255
+# shellcheck disable=SC2317  # called through wait_until
+flood_arrived() {
+	local rx _tx
+	read -r rx _tx <<<"$(link_pkts "$NS2" ipvl5)" && ((rx > 100))
+}
+wait_until 10 flood_arrived || log "the broadcast flood is slow to reach ipvl5"
+
 check "before rmmod: outside reaches the ns1 slave" ping_once "$NS_OUT" 10.1.0.11
 check "before rmmod: ns2 slave reaches the outside (IPv6)" ping_once "$NS2" "$OUT_IP6"
-check_eq "before rmmod: ipvlan devices in all netns" "ipvl0 ipvl1 ipvl2 ipvl3" \
+check_eq "before rmmod: ipvlan devices in all netns" "ipvl0 ipvl4 ipvl1 ipvl5 ipvl2 ipvl3" \
 	"$(for ns in "$NS1" "$NS2" "$NS_HOST" "$NS3"; do ipvlan_links "$ns"; done | join_lines)"
 
 # --- rmmod with live slaves
 mark=$(kmsg_mark)
 t0=$(date +%s%N)
-check "rmmod ipvlan with 4 live slaves succeeds" ipvlan_unload
+check "before rmmod: the l2 broadcast flood reaches ipvl5" flood_arrived
+check "rmmod ipvlan with 6 live slaves (one port flooding) succeeds" ipvlan_unload
 t1=$(date +%s%N)
 log "rmmod took $(((t1 - t0) / 1000000)) ms"
 check_fail "ipvlan is no longer loaded" ipvlan_loaded
-for pair in "$NS1 ipvl0" "$NS2 ipvl1" "$NS_HOST ipvl2" "$NS3 ipvl3"; do
+for pair in "$NS1 ipvl0" "$NS2 ipvl1" "$NS_HOST ipvl2" "$NS3 ipvl3" "$NS1 ipvl4" "$NS2 ipvl5"; do
 	read -r ns dev <<<"$pair"
 	label=${ns#ipvl-}
 	check "$dev is gone from netns ${label%%-*}" link_absent "$ns" "$dev"
