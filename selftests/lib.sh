@@ -466,6 +466,27 @@ ipvlan_unload() {
 	rmmod ipvlan
 }
 
+# ipvtap_load: load the ipvtap kind that belongs to the selected driver:
+# IPVTAP_KO (ours, insmod) or the stock one (modprobe ipvtap). Our ipvtap.ko
+# uses our ipvlan.ko's symbols and the stock one the stock ipvlan's, so the
+# pair always matches. No-op if ipvtap is already loaded.
+ipvtap_load() {
+	module_loaded ipvtap && return 0
+	if ipvlan_is_stock; then
+		modprobe ipvtap || { log "modprobe ipvtap failed"; return 1; }
+	else
+		[[ -r "${IPVTAP_KO:-}" ]] || { log "IPVTAP_KO='${IPVTAP_KO:-}': not readable (build ipvtap.ko)"; return 1; }
+		modprobe tap || { log "modprobe tap failed"; return 1; }
+		insmod "$IPVTAP_KO" || { log "insmod $IPVTAP_KO failed"; return 1; }
+	fi
+}
+
+# ipvtap_unload: remove ipvtap (and its links), leaving ipvlan loaded.
+ipvtap_unload() {
+	module_loaded ipvtap || return 0
+	rmmod ipvtap
+}
+
 ipvlan_ensure_loaded() {
 	if ipvlan_loaded; then
 		ipvlan_check_identity

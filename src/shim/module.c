@@ -11,6 +11,7 @@
 #include <net/addrconf.h>
 #include <net/rtnetlink.h>
 
+#include "ipvtap_api.h"
 #include "priv.h"
 
 size_t ipvl_slave_offset;
@@ -108,6 +109,47 @@ struct rtnl_link_ops ipvl_link_ops = {
 	.policy = ipvl_nl_policy,
 	.maxtype = IFLA_IPVLAN_MAX,
 };
+
+/* ------------------------------------------- for ipvtap.ko (ipvtap_api.h) */
+
+size_t ipvlan_kind_priv_size(void)
+{
+	return ipvl_link_ops.priv_size;
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_priv_size);
+
+int ipvlan_kind_register(struct rtnl_link_ops *ops)
+{
+	/* As the stock driver does for ipvtap: no get_link_net. */
+	ops->validate = ipvl_validate;
+	ops->changelink = ipvl_changelink;
+	ops->get_size = ipvl_get_size;
+	ops->fill_info = ipvl_fill_info;
+	ops->policy = ipvl_nl_policy;
+	ops->maxtype = IFLA_IPVLAN_MAX;
+	return rtnl_link_register(ops);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_register);
+
+void ipvlan_kind_setup(struct net_device *dev)
+{
+	ipvl_setup(dev);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_setup);
+
+int ipvlan_kind_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	return ipvl_newlink(src_net, dev, tb, data, extack);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_newlink);
+
+void ipvlan_kind_dellink(struct net_device *dev, struct list_head *head)
+{
+	ipvl_dellink(dev, head);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_dellink);
 
 /* ------------------------------------------------------- notifiers */
 

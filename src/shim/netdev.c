@@ -9,6 +9,7 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 
+#include "ipvtap_api.h"
 #include "priv.h"
 
 /* Offloads a slave always offers: the master does software GSO/checksum for
@@ -98,6 +99,7 @@ static netdev_features_t ipvl_fix_features(struct net_device *dev,
 					   netdev_features_t features)
 {
 	features |= NETIF_F_ALL_FOR_ALL;
+	features &= ipvl_priv(dev)->want_features | ~IPVL_FEATURES;
 	features = netdev_increment_features(ipvl_priv(dev)->master->features,
 					     features, features);
 	features |= IPVL_ALWAYS_ON;
@@ -267,5 +269,27 @@ void ipvl_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->header_ops = &ipvl_header_ops;
 	dev->ethtool_ops = &ipvl_ethtool_ops;
+	ipvl_priv(dev)->want_features = IPVL_FEATURES;
 	ipvlan_drv_slave_setup(ipvl_slave(dev), dev);
 }
+
+/* ------------------------------------------- for ipvtap.ko (ipvtap_api.h) */
+
+void ipvlan_kind_count_rx_dropped(struct net_device *dev)
+{
+	ipvl_count_rx(dev, 0, false, false);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_count_rx_dropped);
+
+void ipvlan_kind_count_tx_dropped(struct net_device *dev)
+{
+	this_cpu_inc(ipvl_priv(dev)->stats->tx_drps);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_count_tx_dropped);
+
+void ipvlan_kind_set_features(struct net_device *dev, netdev_features_t features)
+{
+	ipvl_priv(dev)->want_features = features;
+	netdev_update_features(dev);
+}
+EXPORT_SYMBOL_GPL(ipvlan_kind_set_features);

@@ -33,6 +33,9 @@ struct ipvl_pcpu_stats {
 struct ipvl_priv {
 	struct ipvl_pcpu_stats __percpu *stats;
 	struct net_device *master;
+	/* Offloads the slave may have; only an ipvtap queue narrows them
+	 * (TUNSETOFFLOAD), for a plain slave it stays IPVL_FEATURES. */
+	netdev_features_t want_features;
 	u32 msg_enable;
 };
 

@@ -41,6 +41,14 @@ check "modinfo: version says it is ours" sh -c "modinfo -F version $KO | grep -q
 release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$KDIR/include/generated/utsrelease.h")
 check "vermagic is the release of the headers ($release)" sh -c \
 	"modinfo -F vermagic $KO | grep -q '^$release '"
+# ipvtap.ko autoloads by its own alias and binds only to our ipvlan.ko: its
+# ipvlan symbols are ours (ipvlan_kind_*), which the stock ipvlan.ko lacks.
+check "ipvtap.ko: alias rtnl-link-ipvtap" sh -c "modinfo -F alias ipvtap.ko | grep -qx rtnl-link-ipvtap"
+check "ipvtap.ko: license GPL" sh -c "modinfo -F license ipvtap.ko | grep -qx GPL"
+check "ipvtap.ko: depends on tap and ipvlan" sh -c \
+	"modinfo -F depends ipvtap.ko | tr , '\\n' | sort | tr '\\n' ' ' | grep -qx 'ipvlan tap '"
+check "ipvtap.ko: needs only our kind API from ipvlan" sh -c \
+	"nm -u ipvtap.ko | grep -q ' ipvlan_kind_register' && ! nm -u ipvtap.ko | grep -q ' ipvlan_link_'"
 check "no constructor or destructor sections" sh -c \
 	"! objdump -h $KO | grep -qE '\.(init_array|fini_array|ctors|dtors)'"
 check "no C++ runtime symbols needed" sh -c "! nm -u $KO | grep -qE ' (_Z|__cxa|__gxx|_Unwind)'"
