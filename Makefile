@@ -3,6 +3,10 @@
 #   make                 build ipvlan.ko against KDIR
 #   make unit            build and run the GoogleTest unit tests of the core
 #   make ipvlanctl       build tools/ipvlanctl (libnl-3) and run its unit tests
+#   make install         put ipvlan.ko and ipvtap.ko in /lib/modules/KVER/updates,
+#                        where modprobe prefers them to the stock ones, and run
+#                        depmod (after `make`; INSTALL_MOD_PATH= for a staging root)
+#   make uninstall       remove them again, and run depmod
 #   make demo            boot a VM, create slaves in namespaces, show them talking
 #   make check           every test: unit tests, the selftests in a VM on our
 #                        module, and the same selftests on the stock driver
@@ -20,13 +24,34 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD_DIR ?= build
 CMAKE_BUILD := $(BUILD_DIR)/unit
 
-.PHONY: all module clean unit demo check selftests-vm build-checks print-kdir ipvlanctl
+.PHONY: all module clean unit demo check selftests-vm build-checks print-kdir ipvlanctl \
+	install uninstall
+
+MODULES := ipvlan.ko ipvtap.ko
+MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
+DEPMOD = depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
 all: module
 
 module:
 	@test -d "$(KDIR)" || { echo "No kernel build directory ($(KDIR)): install linux-headers-amd64 or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Not `modules_install`: that runs all of kbuild to copy two files, which
+# takes long in a VM, and would install into extra/ by default.
+install:
+	@for m in $(MODULES); do test -f $$m || \
+		{ echo "$$m is not built: run make first" >&2; exit 1; }; done
+	install -d $(MODDIR)
+	for m in $(MODULES); do \
+		install -m 644 $$m $(MODDIR)/$$m && strip --strip-debug $(MODDIR)/$$m || exit 1; \
+	done
+	$(DEPMOD)
+
+uninstall:
+	rm -f $(addprefix $(MODDIR)/,$(MODULES))
+	-rmdir --ignore-fail-on-non-empty $(MODDIR)
+	$(DEPMOD)
 
 print-kdir:
 	@echo $(KDIR)

@@ -43,6 +43,7 @@ run_selftests() { # run-in-vm.sh ARGS (--stock | --module PATH)
 step "unit tests" make -s unit
 step "ipvlanctl: build and unit tests" make -s ipvlanctl
 step "build ipvlan.ko and check it" make -s build-checks
+step "dkms add/build/install/remove" tests/build/dkms_check.sh
 if [ -f ipvlan.ko ]; then
 	step "selftests, our module" run_selftests --module "$PWD/ipvlan.ko"
 else

@@ -10,7 +10,7 @@ packages="
 	qemu-system-x86 qemu-system-data busybox-static kmod xz-utils binutils
 	iproute2 iputils-ping ethtool procps python3
 	iptables nftables conntrack tcpdump socat python3-scapy strace
-	libnl-3-dev libnl-route-3-dev pkg-config
+	libnl-3-dev libnl-route-3-dev pkg-config dkms
 "
 
 if [ "$(id -u)" -ne 0 ]; then
