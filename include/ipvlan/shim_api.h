@@ -174,11 +174,18 @@ void ipvlan_drv_filter_begin(struct ipvlan_slave *slave, int accept_all,
 			     const kc_u8 *broadcast);
 void ipvlan_drv_filter_add(struct ipvlan_slave *slave, const kc_u8 *mac);
 void ipvlan_drv_filter_commit(struct ipvlan_slave *slave);
-/* The multicast worker, under rcu_read_lock: deliver skb (Ethernet header
- * at dst_mac) to every slave that should see it; origin is the sending
- * slave for a frame from tx, NULL for one from the wire. */
-void ipvlan_drv_flood(const struct ipvlan_port *port, struct sk_buff *skb,
-		      const kc_u8 *dst_mac, struct net_device *origin);
+struct kc_frame; /* below, with the other per-packet types */
+
+/* The multicast worker, under rcu_read_lock: deliver skb (the frame's view
+ * in *frame, Ethernet header at frame->mac) to every slave that should see
+ * it; origin is the sending slave for a frame from tx, NULL for one from the
+ * wire. Returns 0 when done, or the number of bytes from the network header
+ * it needs linear to choose (then nothing was delivered: pull and call
+ * again). With can_pull false it never asks, and delivers as if it had no
+ * way to narrow the choice. */
+kc_u32 ipvlan_drv_flood(const struct ipvlan_port *port, struct sk_buff *skb,
+			const struct kc_frame *frame, struct net_device *origin,
+			int can_pull);
 void ipvlan_drv_stop(struct ipvlan_slave *slave);
 
 /* Address notifiers and validators: family 4 or 6, addr in network order. */

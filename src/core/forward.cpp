@@ -145,6 +145,19 @@ Decision decide_l3s_rx(const Port &port, const L3View &l3)
 	return deliver_to_owner(port, l3);
 }
 
+FloodScope decide_flood_scope(const Port &port, const L3View &l3)
+{
+	FloodScope scope;
+	NeighbourQuery q = classify_neighbour_query(l3);
+	if (q.need_linear) {
+		scope.need_linear = q.need_linear;
+	} else if (q.is_query) {
+		scope.owner_only = true;
+		scope.owner = port.owner_of(q.target);
+	}
+	return scope;
+}
+
 Decision decide_tx(const Port &port, const Frame &frame)
 {
 	return port.mode == Mode::l2 ? decide_tx_l2(port, frame) : decide_tx_l3(port, frame);

@@ -41,14 +41,35 @@ Decision decide_tx(const Port &port, const Frame &frame);
 // destination, or pass.
 Decision decide_l3s_rx(const Port &port, const L3View &l3);
 
-// The slaves that get a copy of a deferred broadcast/multicast frame: up,
-// wanting the destination MAC, and not the slave that sent it.
+// Which slaves a deferred broadcast/multicast frame is for. A neighbour
+// query (ARP request, NS to a solicited-node group) is for the owner of its
+// target only: the stock driver copies it to every slave, which costs one
+// clone per slave per request and tells every container who is asking for
+// whom. Everything else is for every slave that wants the destination MAC.
+struct FloodScope {
+	bool owner_only = false;
+	const Slave *owner = nullptr; // with owner_only: nullptr means nobody
+	u32 need_linear = 0;          // non-zero: pull this much and ask again
+};
+
+FloodScope decide_flood_scope(const Port &port, const L3View &l3);
+
+// The slaves that get a copy: in scope, up, wanting the destination MAC,
+// and not the slave that sent it.
 template <class Deliver>
 void for_each_flood_target(const Port &port, const u8 *dst_mac, const Slave *origin,
-			   Deliver &&deliver)
+			   const FloodScope &scope, Deliver &&deliver)
 {
+	auto wants = [&](const Slave &s) {
+		return &s != origin && s.is_up() && s.mcast_filter.accepts(dst_mac, port.mac_key);
+	};
+	if (scope.owner_only) {
+		if (scope.owner && wants(*scope.owner))
+			deliver(*scope.owner);
+		return;
+	}
 	port.for_each_slave_rcu([&](const Slave &s) {
-		if (&s != origin && s.is_up() && s.mcast_filter.accepts(dst_mac, port.mac_key))
+		if (wants(s))
 			deliver(s);
 	});
 }

@@ -20,6 +20,10 @@ inline constexpr u32 arp_eth_ipv4_len = 8 + 2 * (6 + 4);
 inline constexpr u8 ipproto_icmpv6 = 58;
 inline constexpr u8 icmpv6_neighbour_solicitation = 135;
 inline constexpr u32 icmpv6_header_len = 8;
+// An NS: ICMPv6 header, then the 16-byte target address.
+inline constexpr u32 ipv6_ns_len = ipv6_header_len + icmpv6_header_len + 16;
+inline constexpr u16 arp_hw_ethernet = 1;
+inline constexpr u16 arp_op_request = 1;
 
 enum class L3Kind : u8 {
 	unparseable, // not ARP/IPv4/IPv6, or a malformed header
@@ -51,5 +55,17 @@ struct L3View {
 };
 
 Classification classify_l3(const L3View &view);
+
+// A neighbour query that only the owner of `target` needs to see: an ARP
+// request for another address than the sender's own (probes included), or an
+// IPv6 neighbour solicitation sent to its target's solicited-node group.
+// Gratuitous ARP, replies and everything else are not queries.
+struct NeighbourQuery {
+	bool is_query = false;
+	IpAddr target;
+	u32 need_linear = 0; // non-zero: pull this much and ask again
+};
+
+NeighbourQuery classify_neighbour_query(const L3View &view);
 
 } // namespace ipvlan::core

@@ -85,6 +85,12 @@ public:
 
 	// Data path (RCU reader): the slave that owns addr, if it is up.
 	const Slave *owner_if_up(const IpAddr &addr) const;
+	// RCU reader: the slave that owns addr, up or not.
+	const Slave *owner_of(const IpAddr &addr) const
+	{
+		const AddrEntry *entry = table_.lookup(addr);
+		return entry ? entry->owner : nullptr;
+	}
 
 private:
 	void retire(AddrEntry *entry);

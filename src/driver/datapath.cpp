@@ -61,17 +61,26 @@ kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_frame *frame)
 	return verdict_of(decide_tx(p, frame_of(*frame)), p);
 }
 
-void ipvlan_drv_flood(const ipvlan_port *port, sk_buff *skb, const kc_u8 *dst_mac,
-		      net_device *origin)
+kc_u32 ipvlan_drv_flood(const ipvlan_port *port, sk_buff *skb, const kc_frame *frame,
+			net_device *origin, int can_pull)
 {
 	const Port &p = port_of(port);
+	const Frame f = frame_of(*frame);
+	FloodScope scope = decide_flood_scope(p, f.l3);
+	if (scope.need_linear) {
+		if (can_pull)
+			return scope.need_linear;
+		scope = FloodScope{};
+	}
 	const Slave *from = nullptr;
 	if (origin) {
 		if (ipvlan_slave *s = kc_dev_as_slave(origin))
 			from = &slave_of(s);
 	}
-	for_each_flood_target(p, dst_mac, from,
-			      [&](const Slave &to) { kc_mcast_deliver(skb, to.dev, origin != nullptr); });
+	for_each_flood_target(p, f.dst_mac, from, scope, [&](const Slave &to) {
+		kc_mcast_deliver(skb, to.dev, origin != nullptr);
+	});
+	return 0;
 }
 
 } // extern "C"

@@ -3,7 +3,8 @@
  * Deferred broadcast/multicast for L2 ports: frames are queued from the
  * data path and handed to the slaves from a work item, so that a broadcast
  * never costs the sender one clone per slave in its own context. Which
- * slaves get a copy is decided in C++ (ipvlan_drv_flood).
+ * slaves get a copy is decided in C++ (ipvlan_drv_flood); an ARP request or
+ * a neighbour solicitation goes to its target's owner only.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -67,18 +68,39 @@ void kc_mcast_deliver(struct sk_buff *skb, struct net_device *to, int from_tx)
 	local_bh_enable();
 }
 
+/* C++ picks the slaves; it may first need more of the headers linear. A
+ * shared skb (pktgen's) is never pulled: C++ then falls back to every slave. */
+static void ipvl_mcast_flood(struct kc_mcast_queue *q, struct sk_buff *skb,
+			     struct net_device *origin)
+{
+	struct kc_frame f;
+	int pulls = 0;
+	u32 need;
+
+	rcu_read_lock();
+	for (;;) {
+		bool can_pull = pulls < IPVL_MAX_PULLS && !skb_shared(skb);
+
+		ipvl_frame(skb, skb_mac_header(skb), &f);
+		need = ipvlan_drv_flood(q->port, skb, &f, origin, can_pull);
+		if (!need)
+			break;
+		pulls++;
+		if (!pskb_network_may_pull(skb, need))
+			pulls = IPVL_MAX_PULLS; /* too short: choose without */
+	}
+	rcu_read_unlock();
+}
+
 static void ipvl_mcast_process(struct kc_mcast_queue *q, struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	bool from_tx = ipvl_mcast_cb(skb)->from_tx;
-	const u8 *dst = eth_hdr(skb)->h_dest;
 
 	/* Clones inherit it. */
-	skb->pkt_type = ether_addr_equal(dst, q->master->broadcast) ?
+	skb->pkt_type = ether_addr_equal(eth_hdr(skb)->h_dest, q->master->broadcast) ?
 			PACKET_BROADCAST : PACKET_MULTICAST;
-	rcu_read_lock();
-	ipvlan_drv_flood(q->port, skb, dst, from_tx ? dev : NULL);
-	rcu_read_unlock();
+	ipvl_mcast_flood(q, skb, from_tx ? dev : NULL);
 
 	if (from_tx) {
 		skb->dev = q->master;

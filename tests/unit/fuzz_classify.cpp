@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // libFuzzer target: random bytes, ethertypes, linear/total lengths, modes
-// and flags through classify_l3, decide_rx and decide_tx. The view is always
+// and flags through classify_l3, decide_rx, decide_tx and decide_flood_scope. The view is always
 // an exactly-sized heap buffer, so any read past it is caught by ASan; the
 // invariants below are checked with __builtin_trap.
 //
@@ -100,7 +100,13 @@ void check_decision(const Decision &d, u32 linear, u32 total, bool rx)
 	case Action::out_ipv4:
 	case Action::out_ipv6:
 	case Action::drop:
+	case Action::to_master:
+	case Action::out_l2:
+	case Action::flood_tx:
 		CHECK(!rx && !d.to && d.need_linear == 0);
+		break;
+	case Action::flood_rx:
+		CHECK(rx && !d.to && d.need_linear == 0);
 		break;
 	default:
 		CHECK(false);
@@ -140,7 +146,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		Classification c = classify_l3(v);
 		check_info(c.info);
 
-		Frame f{mac, v};
+		Frame f;
+		f.dst_mac = mac;
+		f.src_mac = mac ? ucast : nullptr;
+		f.master_mac = ucast;
+		f.l3 = v;
 		Decision rx = decide_rx(*w.port, f);
 		Decision tx = decide_tx(*w.port, f);
 		check_decision(rx, have, total, true);
@@ -156,6 +166,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(c.need_linear > have && c.need_linear <= total);
 		CHECK(++pulls <= 3);
 		have = c.need_linear;
+	}
+
+	// The flood scope of the ARP/ND filter, with the worker's pull loop.
+	pulls = 0;
+	for (u32 have = linear;;) {
+		std::unique_ptr<u8[]> buf(new u8[have]);
+		if (have)
+			std::memcpy(buf.get(), pkt, have);
+		L3View v{ethertype, {buf.get(), have}, total};
+		FloodScope s = decide_flood_scope(*w.port, v);
+		CHECK(!s.owner || s.owner_only);
+		CHECK(!s.owner || s.owner == &w.up_slave || s.owner == &w.down_slave);
+		if (!s.need_linear)
+			break;
+		CHECK(!s.owner_only);
+		CHECK(s.need_linear > have && s.need_linear <= total);
+		CHECK(++pulls <= 2);
+		have = s.need_linear;
 	}
 	return 0;
 }

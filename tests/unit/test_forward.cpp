@@ -577,12 +577,53 @@ protected:
 		}
 	}
 
-	std::vector<const Slave *> targets(const u8 *dst, const Slave *origin)
+	std::vector<const Slave *> targets(const u8 *dst, const Slave *origin,
+					   const FloodScope &scope = {})
 	{
 		std::vector<const Slave *> got;
-		for_each_flood_target(port_, dst, origin, [&](const Slave &s) { got.push_back(&s); });
+		for_each_flood_target(port_, dst, origin, scope,
+				      [&](const Slave &s) { got.push_back(&s); });
 		return got;
 	}
+
+	FloodScope scope_of(u16 ethertype, const Bytes &pkt, u32 linear = ~0u)
+	{
+		u32 total = u32(pkt.size());
+		Exact e = exact(pkt, linear < total ? linear : total);
+		return decide_flood_scope(port_, view_of(ethertype, e, total));
+	}
+
+	// Targets of a whole frame, pulling as the shim does.
+	std::vector<const Slave *> targets_of(u16 ethertype, const Bytes &pkt, const u8 *dst,
+					      const Slave *origin)
+	{
+		FloodScope scope = scope_of(ethertype, pkt);
+		EXPECT_EQ(scope.need_linear, 0u);
+		return targets(dst, origin, scope);
+	}
+
+	// An NS for `target` from `src`, to the target's solicited-node group.
+	static Bytes ns_for(const char *target, const char *src = "2001:db8::99")
+	{
+		auto t = bytes6(target);
+		char group[64];
+		std::snprintf(group, sizeof(group), "ff02::1:ff%02x:%02x%02x", t[13], t[14], t[15]);
+		Bytes b = ipv6_packet(src, group, ipproto_icmpv6, 8 + 16);
+		b[7] = 255;
+		b[40] = icmpv6_neighbour_solicitation;
+		put(b, 48, t);
+		return b;
+	}
+
+	void subscribe(Slave &s, const u8 *mac)
+	{
+		MacFilter f;
+		f.add(broadcast_mac, port_.mac_key);
+		f.add(mac, port_.mac_key);
+		s.mcast_filter.publish(f);
+	}
+
+	const u8 sn1_mac[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x01}; // ff02::1:ff00:1
 };
 
 TEST_F(FloodTest, BroadcastFromTheWireReachesEveryUpSlave)
@@ -610,6 +651,126 @@ TEST_F(FloodTest, MulticastReachesOnlySlavesWhoseFilterWantsIt)
 	all.fill();
 	a_.mcast_filter.publish(all); // promiscuous or allmulti
 	EXPECT_EQ(targets(ipv6_mcast_mac, nullptr).size(), 2u);
+}
+
+// ARP/ND filter (issue 5; a deliberate difference from stock, which copies
+// every query to every slave).
+
+TEST_F(FloodTest, AnArpRequestGoesOnlyToTheOwnerOfItsTarget)
+{
+	auto got = targets_of(ethertype_arp, arp_packet("192.0.2.9", "10.0.0.2"), broadcast_mac,
+			      nullptr);
+	EXPECT_EQ(got, std::vector<const Slave *>{&b_});
+}
+
+TEST_F(FloodTest, AnArpRequestForNobodysAddressGoesToNoSlave)
+{
+	EXPECT_TRUE(targets_of(ethertype_arp, arp_packet("192.0.2.9", "10.0.0.99"),
+			       broadcast_mac, nullptr)
+			    .empty());
+}
+
+TEST_F(FloodTest, AnArpRequestFromASiblingGoesToTheOwnerButNeverBackToTheSender)
+{
+	EXPECT_EQ(targets_of(ethertype_arp, arp_packet("10.0.0.1", "10.0.0.2"), broadcast_mac, &a_),
+		  std::vector<const Slave *>{&b_});
+	// Asking for its own address (a probe with a source, or a loop).
+	EXPECT_TRUE(targets_of(ethertype_arp, arp_packet("0.0.0.0", "10.0.0.1"), broadcast_mac, &a_)
+			    .empty());
+}
+
+TEST_F(FloodTest, AnArpProbeGoesToTheOwnerOnly)
+{
+	EXPECT_EQ(targets_of(ethertype_arp, arp_packet("0.0.0.0", "10.0.0.1"), broadcast_mac,
+			     nullptr),
+		  std::vector<const Slave *>{&a_});
+}
+
+TEST_F(FloodTest, AnArpRequestForADownOwnerGoesToNobody)
+{
+	a_.up = false;
+	EXPECT_TRUE(targets_of(ethertype_arp, arp_packet("192.0.2.9", "10.0.0.1"), broadcast_mac,
+			       nullptr)
+			    .empty());
+}
+
+TEST_F(FloodTest, GratuitousArpAndRepliesStillGoToEverySlave)
+{
+	EXPECT_EQ(targets_of(ethertype_arp, arp_packet("10.0.0.7", "10.0.0.7"), broadcast_mac,
+			     nullptr)
+			  .size(),
+		  2u);
+	EXPECT_EQ(targets_of(ethertype_arp, arp_packet("192.0.2.9", "10.0.0.1", 2), broadcast_mac,
+			     nullptr)
+			  .size(),
+		  2u);
+}
+
+TEST_F(FloodTest, ArpForOtherHardwareOrProtocolsIsNotFiltered)
+{
+	Bytes odd = arp_packet("192.0.2.9", "10.0.0.1");
+	put16(odd, 0, 6); // IEEE 802 hardware
+	EXPECT_EQ(targets_of(ethertype_arp, odd, broadcast_mac, nullptr).size(), 2u);
+	odd = arp_packet("192.0.2.9", "10.0.0.1");
+	odd[5] = 16; // not IPv4-sized addresses
+	EXPECT_EQ(targets_of(ethertype_arp, odd, broadcast_mac, nullptr).size(), 2u);
+}
+
+TEST_F(FloodTest, OtherBroadcastStillGoesToEverySlave)
+{
+	EXPECT_EQ(targets_of(ethertype_ipv4, ipv4_packet("192.0.2.9", "255.255.255.255"),
+			     broadcast_mac, nullptr)
+			  .size(),
+		  2u);
+}
+
+TEST_F(FloodTest, ANeighbourSolicitationGoesOnlyToTheOwnerOfItsTarget)
+{
+	// Both slaves joined ff02::1:ff00:1 (2001:db8::1 and an address of b's
+	// with the same low 24 bits would do that): only a owns the target.
+	subscribe(a_, sn1_mac);
+	subscribe(b_, sn1_mac);
+	EXPECT_EQ(targets_of(ethertype_ipv6, ns_for("2001:db8::1"), sn1_mac, nullptr),
+		  std::vector<const Slave *>{&a_});
+	EXPECT_EQ(targets_of(ethertype_ipv6, ns_for("2001:db8::1", "::"), sn1_mac, nullptr),
+		  std::vector<const Slave *>{&a_}); // DAD
+	EXPECT_TRUE(targets_of(ethertype_ipv6, ns_for("2001:db8:5::1"), sn1_mac, nullptr).empty());
+}
+
+TEST_F(FloodTest, AnNsNotToItsTargetsGroupIsNotFiltered)
+{
+	subscribe(a_, ipv6_mcast_mac);
+	subscribe(b_, ipv6_mcast_mac);
+	Bytes ns = ns_for("2001:db8::1");
+	put(ns, 24, bytes6("ff02::1")); // all nodes
+	EXPECT_EQ(targets_of(ethertype_ipv6, ns, ipv6_mcast_mac, nullptr).size(), 2u);
+}
+
+TEST_F(FloodTest, OtherIcmpv6MulticastIsNotFiltered)
+{
+	subscribe(a_, sn1_mac);
+	subscribe(b_, sn1_mac);
+	Bytes na = ns_for("2001:db8::1");
+	na[40] = 136; // neighbour advertisement
+	EXPECT_EQ(targets_of(ethertype_ipv6, na, sn1_mac, nullptr).size(), 2u);
+	Bytes udp = ipv6_packet("2001:db8::99", "ff02::1:ff00:1");
+	EXPECT_EQ(targets_of(ethertype_ipv6, udp, sn1_mac, nullptr).size(), 2u);
+}
+
+TEST_F(FloodTest, TheScopeAsksForTheBytesItNeeds)
+{
+	Bytes arp = arp_packet("192.0.2.9", "10.0.0.1");
+	EXPECT_EQ(scope_of(ethertype_arp, arp, 20).need_linear, 28u);
+	Bytes ns = ns_for("2001:db8::1");
+	EXPECT_EQ(scope_of(ethertype_ipv6, ns, 20).need_linear, 40u);
+	EXPECT_EQ(scope_of(ethertype_ipv6, ns, 40).need_linear, 64u);
+	EXPECT_EQ(scope_of(ethertype_ipv6, ns, 63).need_linear, 64u);
+	EXPECT_FALSE(scope_of(ethertype_ipv6, ns, 64).need_linear);
+	// Truncated packets never ask for bytes they do not have.
+	Bytes cut(arp.begin(), arp.begin() + 27);
+	FloodScope s = scope_of(ethertype_arp, cut);
+	EXPECT_EQ(s.need_linear, 0u);
+	EXPECT_FALSE(s.owner_only);
 }
 
 // ---------------------------------------------------------------- L2 unicast
