@@ -46,8 +46,21 @@ struct kc_rcu_head {
 
 void *kc_alloc(kc_usize size, int atomic);
 void kc_free(void *ptr);
+/* Large zeroed arrays (may sleep; kvzalloc): the address table's buckets.
+ * kc_free_large may be called from an RCU callback. */
+void *kc_alloc_large(kc_usize size);
+void kc_free_large(void *ptr);
 void kc_call_rcu(struct kc_rcu_head *head, void (*func)(struct kc_rcu_head *));
+void kc_synchronize_rcu(void); /* may sleep */
 kc_u32 kc_random_u32(void);
+
+/* Deferred work in process context (the system workqueue): fn(arg) runs once
+ * after kc_work_queue, however often it was queued meanwhile. kc_work_free
+ * waits for a running fn and cancels a queued one. */
+struct kc_work;
+struct kc_work *kc_work_new(void (*fn)(void *arg), void *arg);
+void kc_work_queue(struct kc_work *work);
+void kc_work_free(struct kc_work *work);
 
 struct kc_lock; /* a spinlock taken with bottom halves disabled */
 struct kc_lock *kc_lock_new(void);

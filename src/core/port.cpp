@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "core/port.hpp"
 #include "kcpp/errno.hpp"
+#include "kcpp/lock.hpp"
 #include "kcpp/rcu.hpp"
 #include "kcpp/utility.hpp"
 
@@ -34,7 +35,50 @@ int Port::add_addr(Slave &owner, const IpAddr &addr)
 	table_.insert(entry);
 	entry->owner_next = owner.addrs;
 	owner.addrs = entry;
+	resize_if_wanted();
 	return 0;
+}
+
+// Writers may run in softirq context (IPv6 autoconfiguration), where a large
+// allocation and a grace period are out of the question: the resize runs
+// later from process context, and lookups stay correct meanwhile, only with
+// longer chains.
+void Port::resize_if_wanted()
+{
+	if (resize_work && table_.wanted_buckets() != table_.bucket_count())
+		kc_work_queue(resize_work);
+}
+
+void Port::resize_table()
+{
+	for (;;) {
+		u32 want;
+		{
+			kcpp::LockGuard g(addrs_lock);
+			want = table_.wanted_buckets();
+			if (want == table_.bucket_count())
+				return;
+		}
+		BucketArray *fresh = nullptr;
+		if (want != AddrTable::min_buckets) {
+			fresh = AddrTable::alloc_buckets(want);
+			if (!fresh)
+				return; // keep the current size; the next change retries
+		}
+		BucketArray *old = nullptr;
+		{
+			kcpp::LockGuard g(addrs_lock);
+			if (table_.wanted_buckets() == want)
+				old = table_.switch_to(fresh);
+		}
+		if (!old) { // the count moved on meanwhile: again
+			table_.release(fresh);
+			continue;
+		}
+		// No reader walks the old array (or its link) after this.
+		kc_synchronize_rcu();
+		table_.release(old);
+	}
 }
 
 void Port::retire(AddrEntry *entry)
@@ -52,6 +96,7 @@ void Port::del_addr(Slave &owner, const IpAddr &addr)
 		if (entry->addr == addr) {
 			*link = entry->owner_next;
 			retire(entry);
+			resize_if_wanted();
 			return;
 		}
 	}
@@ -63,6 +108,7 @@ void Port::del_all_addrs(Slave &owner)
 		owner.addrs = entry->owner_next;
 		retire(entry);
 	}
+	resize_if_wanted();
 }
 
 const Slave *Port::owner_if_up(const IpAddr &addr) const

@@ -44,6 +44,9 @@ public:
 	kc_lock *const addrs_lock; // guards the table and every slave's addrs
 	const u32 mac_key;         // keys the slaves' multicast filters
 	kc_mcast_queue *mcast_queue = nullptr; // deferred broadcast/multicast
+	// Runs resize_table() in process context; nullptr: nobody resizes
+	// (the unit tests call resize_table() themselves).
+	kc_work *resize_work = nullptr;
 	Mode mode = Mode::l3;
 	u16 flags = 0;
 	DevIdAllocator dev_ids;
@@ -82,6 +85,11 @@ public:
 	void del_all_addrs(Slave &owner);
 	bool addr_busy(const IpAddr &addr) const { return table_.lookup(addr); }
 	u32 addr_count() const { return table_.size(); }
+	u32 addr_buckets() const { return table_.bucket_count(); }
+
+	// Process context, without the address lock: bring the table to the
+	// size its address count wants (it may sleep).
+	void resize_table();
 
 	// Data path (RCU reader): the slave that owns addr, if it is up.
 	const Slave *owner_if_up(const IpAddr &addr) const;
@@ -94,6 +102,7 @@ public:
 
 private:
 	void retire(AddrEntry *entry);
+	void resize_if_wanted();
 
 	AddrTable table_;
 	Slave *slaves_ = nullptr;

@@ -106,10 +106,15 @@ Port *create_port(net_device *master)
 	port->mcast_queue = kc_mcast_queue_new(handle_of(port), master, core::mcast_backlog_limit);
 	if (!port->mcast_queue)
 		goto free_port;
-	if (kc_port_attach(master, handle_of(port)))
+	port->resize_work = kc_work_new([](void *p) { static_cast<Port *>(p)->resize_table(); }, port);
+	if (!port->resize_work)
 		goto free_queue;
+	if (kc_port_attach(master, handle_of(port)))
+		goto free_work;
 	return port;
 
+free_work:
+	kc_work_free(port->resize_work);
 free_queue:
 	kc_mcast_queue_free(port->mcast_queue);
 free_port:
@@ -125,6 +130,7 @@ void destroy_port(Port *port)
 		l3s_leave(*port);
 	kc_port_detach(port->master); // no rx reader can see the port after this
 	kc_mcast_queue_free(port->mcast_queue); // waits for the worker
+	kc_work_free(port->resize_work);         // waits for a resize
 	kc_lock_free(port->addrs_lock);
 	delete port;
 }

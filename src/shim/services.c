@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 
@@ -29,9 +30,60 @@ void kc_free(void *ptr)
 	kfree(ptr);
 }
 
+void *kc_alloc_large(kc_usize size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+void kc_free_large(void *ptr)
+{
+	kvfree(ptr);
+}
+
 void kc_call_rcu(struct kc_rcu_head *head, void (*func)(struct kc_rcu_head *))
 {
 	call_rcu((struct rcu_head *)head, (rcu_callback_t)func);
+}
+
+void kc_synchronize_rcu(void)
+{
+	synchronize_rcu();
+}
+
+struct kc_work {
+	struct work_struct work;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void kc_work_run(struct work_struct *work)
+{
+	struct kc_work *w = container_of(work, struct kc_work, work);
+
+	w->fn(w->arg);
+}
+
+struct kc_work *kc_work_new(void (*fn)(void *arg), void *arg)
+{
+	struct kc_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	INIT_WORK(&w->work, kc_work_run);
+	w->fn = fn;
+	w->arg = arg;
+	return w;
+}
+
+void kc_work_queue(struct kc_work *work)
+{
+	schedule_work(&work->work);
+}
+
+void kc_work_free(struct kc_work *work)
+{
+	cancel_work_sync(&work->work);
+	kfree(work);
 }
 
 kc_u32 kc_random_u32(void)

@@ -33,6 +33,8 @@ struct State {
 	long held = 0;
 	std::vector<std::string> violations;
 	bool abort_on_violation = false;
+	unsigned long synchronize_calls = 0;
+	std::unordered_set<kc_work *> works;
 };
 
 State &state()
@@ -61,7 +63,53 @@ std::uint32_t xorshift32(std::uint32_t &x)
 
 } // namespace
 
+struct kc_work {
+	void (*fn)(void *);
+	void *arg;
+	bool pending;
+};
+
 extern "C" {
+
+void *kc_alloc_large(kc_usize size) { return kc_alloc(size, 0); }
+void kc_free_large(void *ptr) { kc_free(ptr); }
+
+void kc_synchronize_rcu(void)
+{
+	State &s = state();
+	std::lock_guard<std::mutex> g(s.mutex);
+	s.synchronize_calls++;
+}
+
+struct kc_work *kc_work_new(void (*fn)(void *arg), void *arg)
+{
+	State &s = state();
+	std::lock_guard<std::mutex> g(s.mutex);
+	auto *w = new kc_work{fn, arg, false};
+	s.works.insert(w);
+	return w;
+}
+
+void kc_work_queue(struct kc_work *work)
+{
+	State &s = state();
+	std::lock_guard<std::mutex> g(s.mutex);
+	if (!s.works.count(work))
+		violation(s, "kc_work_queue of a work item kc_work_new did not return");
+	else
+		work->pending = true;
+}
+
+void kc_work_free(struct kc_work *work)
+{
+	State &s = state();
+	std::lock_guard<std::mutex> g(s.mutex);
+	if (!s.works.erase(work)) {
+		violation(s, "kc_work_free of a work item kc_work_new did not return");
+		return;
+	}
+	delete work;
+}
 
 void *kc_alloc(kc_usize size, int atomic)
 {
@@ -260,6 +308,30 @@ void set_abort_on_violation(bool on)
 {
 	std::lock_guard<std::mutex> g(state().mutex);
 	state().abort_on_violation = on;
+}
+
+unsigned long synchronize_rcu_calls()
+{
+	State &s = state();
+	std::lock_guard<std::mutex> g(s.mutex);
+	return s.synchronize_calls;
+}
+
+unsigned run_pending_work()
+{
+	State &s = state();
+	std::vector<kc_work *> due;
+	{
+		std::lock_guard<std::mutex> g(s.mutex);
+		for (kc_work *w : s.works)
+			if (w->pending) {
+				w->pending = false;
+				due.push_back(w);
+			}
+	}
+	for (kc_work *w : due) // unlocked: the work takes locks and allocates
+		w->fn(w->arg);
+	return unsigned(due.size());
 }
 
 } // namespace fake_shim

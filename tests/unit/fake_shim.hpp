@@ -8,6 +8,8 @@
 //    ends the grace period with fake_rcu_barrier(), so a test can check that
 //    an unlinked entry stays readable until then;
 //  - kc_random_u32 is a deterministic, reseedable sequence;
+//  - kc_work_queue only marks the item: run_pending_work() runs it;
+//  - kc_alloc_large is kc_alloc (same counting and failure injection);
 //  - locks check their balance (no recursion, no unlock of a free lock, no
 //    free of a held lock).
 // Misuse (double free, freeing a foreign pointer, lock imbalance, queueing
@@ -42,6 +44,12 @@ void set_random_seed(std::uint32_t seed);
 // Locks created and not freed; locks currently held.
 long live_locks();
 long locks_held();
+
+// kc_synchronize_rcu calls since the program started.
+unsigned long synchronize_rcu_calls();
+// Runs every work item queued with kc_work_queue (once each); returns how
+// many ran.
+unsigned run_pending_work();
 
 // Misuse seen so far (see above), and a way to clear it.
 const std::vector<std::string> &violations();

@@ -14,7 +14,7 @@ constexpr u32 key = 0x5eed1234u;
 
 u32 bucket_of(const IpAddr &a, u32 k = key)
 {
-	return hash(a, k) & (AddrTable::bucket_count - 1);
+	return hash(a, k) & (AddrTable::min_buckets - 1);
 }
 
 // `n` distinct IPv4 addresses that all hash to the same bucket as the first.
@@ -202,10 +202,10 @@ protected:
 
 TEST_F(AddrChainTest, CollidingAddressesFormOneChainHeadFirst)
 {
-	EXPECT_EQ(e_[3]->chain_next, e_[2]);
-	EXPECT_EQ(e_[2]->chain_next, e_[1]);
-	EXPECT_EQ(e_[1]->chain_next, e_[0]);
-	EXPECT_EQ(e_[0]->chain_next, nullptr);
+	EXPECT_EQ(e_[3]->chain_next[0], e_[2]);
+	EXPECT_EQ(e_[2]->chain_next[0], e_[1]);
+	EXPECT_EQ(e_[1]->chain_next[0], e_[0]);
+	EXPECT_EQ(e_[0]->chain_next[0], nullptr);
 	for (size_t i = 0; i < e_.size(); i++)
 		EXPECT_EQ(table_.lookup(addrs_[i]), e_[i]) << i;
 }
@@ -213,7 +213,7 @@ TEST_F(AddrChainTest, CollidingAddressesFormOneChainHeadFirst)
 TEST_F(AddrChainTest, RemovingTheMiddleRelinksAroundIt)
 {
 	remove(e_[2]);
-	EXPECT_EQ(e_[3]->chain_next, e_[1]);
+	EXPECT_EQ(e_[3]->chain_next[0], e_[1]);
 	EXPECT_EQ(table_.lookup(addrs_[2]), nullptr);
 	EXPECT_EQ(table_.lookup(addrs_[3]), e_[3]);
 	EXPECT_EQ(table_.lookup(addrs_[1]), e_[1]);
@@ -232,7 +232,7 @@ TEST_F(AddrChainTest, RemovingTheHeadKeepsTheRest)
 TEST_F(AddrChainTest, RemovingTheTailKeepsTheRest)
 {
 	remove(e_[0]);
-	EXPECT_EQ(e_[1]->chain_next, nullptr);
+	EXPECT_EQ(e_[1]->chain_next[0], nullptr);
 	EXPECT_EQ(table_.lookup(addrs_[0]), nullptr);
 	for (int i = 1; i < 4; i++)
 		EXPECT_EQ(table_.lookup(addrs_[i]), e_[i]) << i;
@@ -248,8 +248,8 @@ TEST_F(AddrChainTest, ReaderOnARemovedEntryStillWalksTheChainUntilTheGracePeriod
 	// Unlinked but not freed: the reader can still read it and go on.
 	EXPECT_EQ(fake_shim::live_allocations(), live);
 	EXPECT_EQ(reader->addr, addrs_[2]);
-	ASSERT_EQ(reader->chain_next, e_[1]);
-	EXPECT_EQ(reader->chain_next->chain_next, e_[0]);
+	ASSERT_EQ(reader->chain_next[0], e_[1]);
+	EXPECT_EQ(reader->chain_next[0]->chain_next[0], e_[0]);
 
 	fake_rcu_barrier();
 	EXPECT_EQ(fake_shim::live_allocations(), live - 1);
@@ -265,6 +265,106 @@ TEST_F(AddrTableTest, DifferentKeysSpreadTheSameAddressesDifferently)
 	for (const IpAddr &a : same)
 		still_together += bucket_of(a, key ^ 0xdeadbeefu) == b0;
 	EXPECT_LT(still_together, same.size());
+}
+
+} // namespace
+} // namespace test
+
+// ---------------------------------------------------------------- resizing
+
+namespace test {
+namespace {
+
+class AddrResizeTest : public AddrTableTest {
+protected:
+	// A resize as Port::resize_table does it, one step at a time.
+	BucketArray *grow_to(u32 n)
+	{
+		BucketArray *fresh = n == AddrTable::min_buckets ? nullptr : AddrTable::alloc_buckets(n);
+		return table_.switch_to(fresh);
+	}
+
+	// The table's own array again, so that nothing is left allocated.
+	void cleanup() override
+	{
+		AddrTableTest::cleanup();
+		if (table_.bucket_count() != AddrTable::min_buckets)
+			table_.release(grow_to(AddrTable::min_buckets));
+	}
+
+	std::vector<IpAddr> all_;
+};
+
+TEST_F(AddrResizeTest, TheTableWantsToGrowPastOneAddressPerBucket)
+{
+	for (u32 i = 0; i < AddrTable::min_buckets; i++)
+		add(ip4_n(i));
+	EXPECT_EQ(table_.wanted_buckets(), AddrTable::min_buckets);
+	add(ip4_n(AddrTable::min_buckets));
+	EXPECT_EQ(table_.wanted_buckets(), 1024u); // two buckets per address
+}
+
+TEST_F(AddrResizeTest, AfterASwitchEverythingIsFoundInTheNewArray)
+{
+	for (u32 i = 0; i < 3000; i++) {
+		all_.push_back(i % 2 ? ip6_n(i) : ip4_n(i));
+		add(all_.back());
+	}
+	BucketArray *old = grow_to(table_.wanted_buckets());
+	EXPECT_EQ(table_.bucket_count(), 8192u);
+	EXPECT_EQ(table_.wanted_buckets(), 8192u);
+	for (const IpAddr &a : all_)
+		ASSERT_NE(table_.lookup(a), nullptr);
+	EXPECT_EQ(table_.lookup(ip4_n(3001)), nullptr);
+	table_.release(old); // the inline array: nothing to free
+}
+
+TEST_F(AddrResizeTest, ReadersOnTheOldArrayStillWalkEveryChainAfterTheSwitch)
+{
+	// Colliding addresses: one chain of 6 in the inline array.
+	std::vector<IpAddr> chain = colliding_v4(6);
+	for (const IpAddr &a : chain)
+		add(a);
+	const AddrEntry *reader = table_.lookup(chain[0]); // the tail, reached via 5 links
+	ASSERT_NE(reader, nullptr);
+	const AddrEntry *head = table_.lookup(chain[5]);
+
+	BucketArray *old = grow_to(1024);
+	// The old chain, through link 0, is intact: a reader that loaded the
+	// old array before the switch finds every entry.
+	std::unordered_set<const AddrEntry *> seen;
+	for (const AddrEntry *e = head; e; e = e->chain_next[0])
+		seen.insert(e);
+	EXPECT_EQ(seen.size(), 6u);
+	EXPECT_TRUE(seen.count(reader));
+	// And the new array uses the other link.
+	for (const IpAddr &a : chain)
+		EXPECT_NE(table_.lookup(a), nullptr);
+	table_.release(old);
+}
+
+TEST_F(AddrResizeTest, InsertAndRemoveWorkAcrossTwoResizesAndBackToTheInlineArray)
+{
+	long live = fake_shim::live_allocations();
+	std::vector<AddrEntry *> entries;
+	for (u32 i = 0; i < 5000; i++)
+		entries.push_back(add(ip4_n(i)));
+	table_.release(grow_to(table_.wanted_buckets())); // 256 -> 16384
+	EXPECT_EQ(table_.bucket_count(), 16384u);
+	EXPECT_EQ(fake_shim::live_allocations(), live + 5000 + 1);
+	for (u32 i = 5000; i < 6000; i++)
+		entries.push_back(add(ip4_n(i))); // into the new array, link 1
+	for (u32 i = 0; i < 5900; i++)
+		remove(entries[i]);
+	EXPECT_EQ(table_.size(), 100u);
+	EXPECT_EQ(table_.wanted_buckets(), AddrTable::min_buckets);
+	BucketArray *old = grow_to(AddrTable::min_buckets); // back inline, link 0
+	EXPECT_EQ(table_.bucket_count(), AddrTable::min_buckets);
+	table_.release(old);
+	for (u32 i = 0; i < 6000; i++)
+		EXPECT_EQ(table_.lookup(ip4_n(i)) != nullptr, i >= 5900) << i;
+	fake_rcu_barrier();
+	EXPECT_EQ(fake_shim::live_allocations(), live + 100);
 }
 
 } // namespace

@@ -356,5 +356,71 @@ TEST_F(PortObject, FailedPortAllocationYieldsNull)
 	fake_shim::fail_nth_allocation(0);
 }
 
+// ---------------------------------------------------------------- resizing
+
+class PortResizeTest : public PortTest {
+protected:
+	PortResizeTest()
+	{
+		port_.resize_work = kc_work_new([](void *p) { static_cast<Port *>(p)->resize_table(); },
+						&port_);
+	}
+
+	void cleanup() override
+	{
+		for (Slave *s : {&a_, &b_, &c_})
+			del_all(*s);
+		fake_shim::run_pending_work(); // back to the table's own array
+		EXPECT_EQ(port_.addr_buckets(), AddrTable::min_buckets);
+		kc_work_free(port_.resize_work);
+		PortTest::cleanup();
+	}
+};
+
+TEST_F(PortResizeTest, ManyAddressesGrowTheTableFromProcessContextAndAllStayFound)
+{
+	unsigned long syncs = fake_shim::synchronize_rcu_calls();
+	for (u32 i = 0; i < 2000; i++)
+		ASSERT_EQ(add(i % 3 == 0 ? a_ : i % 3 == 1 ? b_ : c_, ip4_n(i)), 0);
+	// Added under the lock (maybe in softirq context): only queued.
+	EXPECT_EQ(port_.addr_buckets(), AddrTable::min_buckets);
+	EXPECT_EQ(fake_shim::run_pending_work(), 1u);
+	EXPECT_EQ(port_.addr_buckets(), 4096u);
+	EXPECT_EQ(fake_shim::synchronize_rcu_calls(), syncs + 1); // before freeing the old array
+	for (u32 i = 0; i < 2000; i++)
+		ASSERT_EQ(port_.owner_if_up(ip4_n(i)), i % 3 == 0 ? &a_ : i % 3 == 1 ? &b_ : &c_) << i;
+	EXPECT_EQ(add(b_, ip4_n(7)), -err::addrinuse); // still unique across the port
+	EXPECT_EQ(fake_shim::run_pending_work(), 0u);   // nothing more to do
+}
+
+TEST_F(PortResizeTest, DeletingTheAddressesShrinksTheTableAgain)
+{
+	for (u32 i = 0; i < 3000; i++)
+		ASSERT_EQ(add(a_, ip6_n(i)), 0);
+	for (u32 i = 0; i < 10; i++)
+		ASSERT_EQ(add(b_, ip6_n(100000 + i)), 0);
+	fake_shim::run_pending_work();
+	EXPECT_EQ(port_.addr_buckets(), 8192u);
+	del_all(a_);
+	fake_shim::run_pending_work();
+	EXPECT_EQ(port_.addr_buckets(), AddrTable::min_buckets);
+	for (u32 i = 0; i < 10; i++)
+		EXPECT_EQ(port_.owner_if_up(ip6_n(100000 + i)), &b_);
+}
+
+TEST_F(PortResizeTest, AFailedAllocationKeepsTheTableAsItIsAndALaterChangeRetries)
+{
+	for (u32 i = 0; i < 300; i++)
+		ASSERT_EQ(add(a_, ip4_n(i)), 0);
+	fake_shim::fail_nth_allocation(1);
+	fake_shim::run_pending_work();
+	EXPECT_EQ(port_.addr_buckets(), AddrTable::min_buckets);
+	for (u32 i = 0; i < 300; i++)
+		ASSERT_EQ(port_.owner_if_up(ip4_n(i)), &a_);
+	ASSERT_EQ(add(a_, ip4_n(300)), 0); // queues the resize again
+	fake_shim::run_pending_work();
+	EXPECT_EQ(port_.addr_buckets(), 1024u);
+}
+
 } // namespace
 } // namespace test
