@@ -12,6 +12,8 @@
 #include <linux/skbuff.h>
 #include <net/inet_dscp.h>
 #include <net/ip.h>
+#include <net/dst.h>
+#include <net/ip6_fib.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
 
@@ -100,12 +102,54 @@ static void ipvl_to_master_l3(struct sk_buff *skb, struct net_device *master)
 	}
 }
 
+/* ------------------------------------------------------- route cache */
+
+/* A cached dst, if its key matches and it is still valid; a reference is
+ * taken for the skb. */
+static struct dst_entry *ipvl_cached(struct dst_entry *dst, u32 cookie)
+{
+	if (!dst || !dst_check(dst, cookie))
+		return NULL;
+	dst_hold(dst);
+	return dst;
+}
+
+/* Replace a slot's dst; the slot holds its own reference. Nothing in between
+ * can transmit, so a nested transmit on this CPU never sees a half update. */
+static void ipvl_remember(struct dst_entry **slot, struct dst_entry *dst)
+{
+	struct dst_entry *old = *slot;
+
+	dst_hold(dst);
+	*slot = dst;
+	dst_release(old);
+}
+
+void ipvl_routes_release(struct ipvl_route_cache __percpu *routes)
+{
+	int cpu;
+
+	if (!routes)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct ipvl_route_cache *c = per_cpu_ptr(routes, cpu);
+
+		dst_release(c->v4.dst);
+		dst_release(c->v6.dst);
+		c->v4.dst = NULL;
+		c->v6.dst = NULL;
+	}
+}
+
 /* Route in the master's netns with the master as the output device: a
- * destination with no route is then taken as on-link, as in the stock driver. */
+ * destination with no route is then taken as on-link, as in the stock
+ * driver. The result is cached per CPU for the next packet with the same
+ * key; only a miss pays the lookup. */
 static int ipvl_route_v4(struct net *net, struct net_device *dev,
-			 struct sk_buff *skb)
+			 struct sk_buff *skb, struct ipvl_route4 *cache)
 {
 	const struct iphdr *iph;
+	struct dst_entry *dst;
 	struct rtable *rt;
 	struct flowi4 fl4 = {
 		.flowi4_oif = dev->ifindex,
@@ -120,6 +164,11 @@ static int ipvl_route_v4(struct net *net, struct net_device *dev,
 	fl4.saddr = iph->saddr;
 	fl4.flowi4_tos = inet_dscp_to_dsfield(ip4h_dscp(iph));
 
+	if (cache->daddr == fl4.daddr && cache->saddr == fl4.saddr &&
+	    cache->mark == fl4.flowi4_mark && cache->tos == fl4.flowi4_tos &&
+	    cache->net == net && (dst = ipvl_cached(cache->dst, 0)))
+		goto found;
+
 	rt = ip_route_output_flow(net, &fl4, NULL);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
@@ -127,13 +176,21 @@ static int ipvl_route_v4(struct net *net, struct net_device *dev,
 		ip_rt_put(rt);
 		return -EINVAL;
 	}
-	skb_dst_set(skb, &rt->dst);
+	dst = &rt->dst;
+	ipvl_remember(&cache->dst, dst);
+	cache->net = net;
+	cache->daddr = fl4.daddr;
+	cache->saddr = fl4.saddr;
+	cache->mark = fl4.flowi4_mark;
+	cache->tos = fl4.flowi4_tos;
+found:
+	skb_dst_set(skb, dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	return 0;
 }
 
 static int ipvl_route_v6(struct net *net, struct net_device *dev,
-			 struct sk_buff *skb)
+			 struct sk_buff *skb, struct ipvl_route6 *cache)
 {
 	const struct ipv6hdr *ip6h;
 	struct dst_entry *dst;
@@ -152,30 +209,50 @@ static int ipvl_route_v6(struct net *net, struct net_device *dev,
 	fl6.flowlabel = ip6_flowinfo(ip6h);
 	fl6.flowi6_proto = ip6h->nexthdr;
 
+	if (ipv6_addr_equal(&cache->daddr, &fl6.daddr) &&
+	    ipv6_addr_equal(&cache->saddr, &fl6.saddr) &&
+	    cache->flowinfo == fl6.flowlabel && cache->mark == fl6.flowi6_mark &&
+	    cache->proto == fl6.flowi6_proto && cache->net == net &&
+	    (dst = ipvl_cached(cache->dst, cache->cookie)))
+		goto found;
+
 	dst = ip6_route_output(net, NULL, &fl6);
 	err = dst->error;
 	if (err) {
 		dst_release(dst);
 		return err;
 	}
+	ipvl_remember(&cache->dst, dst);
+	cache->cookie = rt6_get_cookie((struct rt6_info *)dst);
+	cache->net = net;
+	cache->daddr = fl6.daddr;
+	cache->saddr = fl6.saddr;
+	cache->flowinfo = fl6.flowlabel;
+	cache->mark = fl6.flowi6_mark;
+	cache->proto = fl6.flowi6_proto;
+found:
 	skb_dst_set(skb, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	return 0;
 }
 
 /* The skb is on the master now; route it and send it with no socket (it
- * crossed namespaces). Failures count as tx_errors on the master. */
-static int ipvl_out_l3(struct sk_buff *skb, bool ipv6)
+ * crossed namespaces). Failures count as tx_errors on the master. As in the
+ * stock driver, an IPv6 route error reaches the sender (its errno), an IPv4
+ * one is a silent drop. */
+static int ipvl_out_l3(struct sk_buff *skb, bool ipv6,
+		       struct ipvl_route_cache *routes)
 {
 	struct net_device *dev = skb->dev;
 	struct net *net = dev_net(dev);
 	int err;
 
-	err = ipv6 ? ipvl_route_v6(net, dev, skb) : ipvl_route_v4(net, dev, skb);
+	err = ipv6 ? ipvl_route_v6(net, dev, skb, &routes->v6) :
+		     ipvl_route_v4(net, dev, skb, &routes->v4);
 	if (err) {
 		DEV_STATS_INC(dev, tx_errors);
 		kfree_skb(skb);
-		return NET_XMIT_DROP;
+		return ipv6 ? err : NET_XMIT_DROP;
 	}
 	err = ipv6 ? ip6_local_out(net, NULL, skb) : ip_local_out(net, NULL, skb);
 	if (unlikely(net_xmit_eval(err))) {
@@ -219,7 +296,8 @@ static int ipvl_xmit(struct sk_buff *skb, struct net_device *dev)
 	case KC_OUT_V4:
 	case KC_OUT_V6:
 		ipvl_to_master_l3(skb, master);
-		return ipvl_out_l3(skb, v.action == KC_OUT_V6);
+		return ipvl_out_l3(skb, v.action == KC_OUT_V6,
+				   this_cpu_ptr(ipvl_priv(dev)->routes));
 	case KC_TO_MASTER:
 		return ipvl_xmit_to_master_stack(skb, master);
 	case KC_OUT_L2:

@@ -53,12 +53,20 @@ static int ipvl_init(struct net_device *dev)
 	priv->stats = netdev_alloc_pcpu_stats(struct ipvl_pcpu_stats);
 	if (!priv->stats)
 		return -ENOMEM;
+	priv->routes = alloc_percpu(struct ipvl_route_cache);
+	if (!priv->routes) {
+		err = -ENOMEM;
+		goto free_stats;
+	}
 
 	err = ipvlan_drv_slave_init(ipvl_slave(dev));
-	if (err) {
-		free_percpu(priv->stats);
-		priv->stats = NULL;
-	}
+	if (!err)
+		return 0;
+	free_percpu(priv->routes);
+	priv->routes = NULL;
+free_stats:
+	free_percpu(priv->stats);
+	priv->stats = NULL;
 	return err;
 }
 
@@ -68,6 +76,10 @@ static void ipvl_uninit(struct net_device *dev)
 
 	free_percpu(priv->stats);
 	priv->stats = NULL;
+	/* No transmit is in flight any more (the device is unregistering). */
+	ipvl_routes_release(priv->routes);
+	free_percpu(priv->routes);
+	priv->routes = NULL;
 	ipvlan_drv_slave_uninit(ipvl_slave(dev));
 }
 

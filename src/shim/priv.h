@@ -8,6 +8,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/in6.h>
 #include "ipvlan/shim_api.h"
 
 #define IPVL_DRV_NAME "ipvlan"
@@ -30,8 +31,36 @@ struct ipvl_pcpu_stats {
  * (the lower device for header_ops, the counters) so that they never call
  * into C++ for it.
  */
+/* The last route a slave's L3 traffic took, per CPU and family: the key of
+ * the lookup (what the stock driver puts in its flowi) and the dst it gave,
+ * with a reference held. dst_check() on every use catches route, rule and
+ * PMTU changes, as the kernel's dst_cache does for tunnels. */
+struct ipvl_route4 {
+	struct dst_entry *dst;
+	const struct net *net;
+	__be32 daddr, saddr;
+	u32 mark;
+	u8 tos;
+};
+
+struct ipvl_route6 {
+	struct dst_entry *dst;
+	const struct net *net;
+	struct in6_addr daddr, saddr;
+	__be32 flowinfo;
+	u32 mark;
+	u32 cookie;
+	u8 proto;
+};
+
+struct ipvl_route_cache {
+	struct ipvl_route4 v4;
+	struct ipvl_route6 v6;
+};
+
 struct ipvl_priv {
 	struct ipvl_pcpu_stats __percpu *stats;
+	struct ipvl_route_cache __percpu *routes;
 	struct net_device *master;
 	/* Offloads the slave may have; only an ipvtap queue narrows them
 	 * (TUNSETOFFLOAD), for a plain slave it stays IPVL_FEATURES. */
@@ -86,6 +115,8 @@ void ipvl_setup(struct net_device *dev);
 rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb);
 netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast);
+/* ndo_uninit: drop the cached routes' references. */
+void ipvl_routes_release(struct ipvl_route_cache __percpu *routes);
 void ipvl_mcast_enqueue(struct kc_mcast_queue *q, struct sk_buff *skb,
 			bool from_tx);
 
