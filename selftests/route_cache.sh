@@ -254,6 +254,7 @@ flows() {
 		return 1
 	fi
 	res=${line%% | *} diag=${line#* | }
+	FLOWS_DIAG=$diag # the senders' errors, for checks after this one
 	read -r -a got <<<"$res"
 	[[ -n "$diag" && "$diag" != "$line" ]] && log "  $desc: $diag"
 	local n=$#
@@ -305,6 +306,11 @@ route del $X6/128"
 		on_host "$m add $t X" "route add $t $X4/32
 route add $t $X6/128"
 		flows "$m $t X: X stops, Y flows" a,X,0,none a,Y,0,o1
+		# As stock: an IPv6 route error reaches the sending socket as
+		# its errno; an IPv4 one is a silent drop.
+		check_match "$m $t X: the IPv6 sender gets the route's error" \
+			"a>$X6:" "$FLOWS_DIAG"
+		check_nomatch "$m $t X: the IPv4 sender gets no error" "a>$X4:" "$FLOWS_DIAG"
 		on_host "$m delete $t X" "route del $t $X4/32
 route del $t $X6/128"
 		flows "$m $t X removed: X flows again" a,X,0,o1 a,Y,0,o1
