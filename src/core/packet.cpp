@@ -5,13 +5,6 @@ namespace ipvlan::core {
 
 namespace {
 
-Classification need(u32 bytes)
-{
-	Classification c;
-	c.need_linear = bytes;
-	return c;
-}
-
 Classification answer(L3Kind kind, const IpAddr &dst, const IpAddr &src)
 {
 	Classification c;
@@ -23,13 +16,15 @@ Classification answer(L3Kind kind, const IpAddr &dst, const IpAddr &src)
 
 Classification unparseable() { return Classification{}; }
 
-// Asks for `len` linear bytes when the packet has them but the view does not;
-// a packet shorter than `len` is malformed.
-bool short_of(const L3View &v, u32 len, Classification &out)
+// Whether the view lacks `len` bytes; if so, `out` is the answer: pull them
+// when the packet has them, nothing to find when it is too short (malformed).
+template <class Result> bool short_of(const L3View &v, u32 len, Result &out)
 {
 	if (v.bytes.has(len))
 		return false;
-	out = len <= v.total_len ? need(len) : unparseable();
+	out = Result{};
+	if (len <= v.total_len)
+		out.need_linear = len;
 	return true;
 }
 
@@ -102,26 +97,10 @@ NeighbourQuery query_of(const IpAddr &target)
 	return q;
 }
 
-NeighbourQuery need_query_bytes(u32 bytes)
-{
-	NeighbourQuery q;
-	q.need_linear = bytes;
-	return q;
-}
-
-// Whether `len` bytes are readable; if not, `out` says whether to pull.
-bool query_short_of(const L3View &v, u32 len, NeighbourQuery &out)
-{
-	if (v.bytes.has(len))
-		return false;
-	out = len <= v.total_len ? need_query_bytes(len) : NeighbourQuery{};
-	return true;
-}
-
 NeighbourQuery arp_query(const L3View &v)
 {
 	NeighbourQuery q;
-	if (query_short_of(v, arp_eth_ipv4_len, q))
+	if (short_of(v, arp_eth_ipv4_len, q))
 		return q;
 	const u8 *p = v.bytes.data;
 	if (load_be16(p) != arp_hw_ethernet || load_be16(p + 2) != ethertype_ipv4 ||
@@ -143,12 +122,12 @@ bool is_solicited_node_group_of(const u8 *group, const u8 *target)
 NeighbourQuery ns_query(const L3View &v)
 {
 	NeighbourQuery q;
-	if (query_short_of(v, ipv6_header_len, q))
+	if (short_of(v, ipv6_header_len, q))
 		return q;
 	const u8 *p = v.bytes.data;
 	if ((p[0] >> 4) != 6 || p[6] != ipproto_icmpv6)
 		return q;
-	if (query_short_of(v, ipv6_ns_len, q))
+	if (short_of(v, ipv6_ns_len, q))
 		return q;
 	const u8 *icmp = p + ipv6_header_len, *target = icmp + icmpv6_header_len;
 	if (icmp[0] != icmpv6_neighbour_solicitation || icmp[1] != 0 ||
