@@ -4,6 +4,8 @@
 # Minimal kselftest-style runner (no dependency on the kernel's lib.mk).
 #   run_tests.sh [TEST...]     default: the TEST_PROGS of the Makefile
 # Env: TIMEOUT (seconds per test, default 300), IPVLAN_KO (see lib.sh).
+# A test that needs longer says so in a line "# timeout: SECONDS" of its own
+# (kselftest keeps such values in a settings file).
 # Prints TAP version 13, one "ok/not ok K selftests: ipvlan: NAME" line per
 # test with its output indented by "# ", and a Totals line; exits 1 if any
 # test failed or timed out, else 0.
@@ -29,11 +31,13 @@ for t in "${tests[@]}"; do
 	name=$(basename "$t")
 	echo "# selftests: $collection: $name"
 	start=$(date +%s)
+	limit=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$t" 2>/dev/null | head -n 1)
+	limit=${limit:-$timeout_s}
 	if [[ ! -x "$t" ]]; then
 		echo "# Warning: file $name is missing or not executable"
 		rc=1
 	else
-		timeout --foreground -k 10 "$timeout_s" "./$t" 2>&1 | sed -u 's/^/# /'
+		timeout --foreground -k 10 "$limit" "./$t" 2>&1 | sed -u 's/^/# /'
 		rc=${PIPESTATUS[0]}
 	fi
 	secs=$(($(date +%s) - start))
@@ -48,7 +52,7 @@ for t in "${tests[@]}"; do
 		;;
 	124 | 137)
 		fail=$((fail + 1))
-		echo "not ok $k selftests: $collection: $name # TIMEOUT $timeout_s seconds"
+		echo "not ok $k selftests: $collection: $name # TIMEOUT $limit seconds"
 		;;
 	*)
 		fail=$((fail + 1))
