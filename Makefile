@@ -8,6 +8,8 @@
 #                        depmod (after `make`; INSTALL_MOD_PATH= for a staging root)
 #   make uninstall       remove them again, and run depmod
 #   make demo            boot a VM, create slaves in namespaces, show them talking
+#   make bench [BENCH_ARGS=--quick]   our driver against the stock one,
+#                        instruction counts in a VM (tools/bench, Documentation/benchmark.rst)
 #   make check           every test: unit tests, the selftests in a VM on our
 #                        module, and the same selftests on the stock driver
 #   make selftests-vm [STOCK=1]   only the selftests, ours (or the stock one)
@@ -25,7 +27,7 @@ BUILD_DIR ?= build
 CMAKE_BUILD := $(BUILD_DIR)/unit
 
 .PHONY: all module clean unit demo check selftests-vm build-checks print-kdir ipvlanctl \
-	install uninstall
+	install uninstall bench
 
 MODULES := ipvlan.ko ipvtap.ko
 MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
@@ -76,6 +78,9 @@ demo: module
 # The selftests in a VM, against our module or (STOCK=1) the stock one.
 selftests-vm: $(if $(STOCK),,module)
 	selftests/run-in-vm.sh $(if $(STOCK),--stock,--module $(CURDIR)/ipvlan.ko)
+
+bench: module
+	tools/bench/bench $(BENCH_ARGS)
 
 # Unit tests, selftests on our module, selftests on the stock driver.
 check:

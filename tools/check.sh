@@ -7,7 +7,7 @@
 # behaviour). Each step runs even if an earlier one failed; the exit status
 # is non-zero if any did.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 failed=()
 step() { # NAME COMMAND...
@@ -40,6 +40,16 @@ run_selftests() { # run-in-vm.sh ARGS (--stock | --module PATH)
 	return $any
 }
 
+# The benchmark's short run, as a smoke test: it must complete (every
+# scenario ran, no splat); its figures are never a verdict.
+bench_smoke() {
+	local rc
+	tools/bench/bench --quick --module "$PWD/ipvlan.ko"
+	rc=$?
+	echo "# Totals: pass:$((rc == 0)) fail:$((rc != 0)) (tools/bench/bench --quick completed: exit $rc)"
+	return $rc
+}
+
 step "unit tests" make -s unit
 step "ipvlanctl: build and unit tests" make -s ipvlanctl
 step "build ipvlan.ko and check it" make -s build-checks
@@ -50,6 +60,9 @@ else
 	failed+=("selftests, our module (no module built)")
 fi
 step "selftests, stock driver" run_selftests --stock
+if [ -f ipvlan.ko ]; then
+	step "benchmark smoke run" bench_smoke
+fi
 
 if [ ${#failed[@]} -ne 0 ]; then
 	printf '\ncheck: FAILED: %s\n' "${failed[*]}"
