@@ -45,6 +45,14 @@
  *                                  IFACE through a packet socket; units = COUNT
  *   exec CMD [ARG]...              fork, exec, wait; units = 1 (the
  *                                  command's exit status is the helper's)
+ *
+ * With BENCH_PROFILE_MARK=0xADDR in the environment (bench --profile), a
+ * window calls a one-instruction function mapped at ADDR just before its
+ * first clock read and just after its last: tools/bench/insn-profile.c
+ * (the QEMU plugin) writes its per-block counters at each such mark, to
+ * prof.0, prof.1, ...  The helper counts the marks of the whole run in the
+ * file BENCH_PROFILE_SEQ and adds "prof=N" to its output: prof.N holds the
+ * window.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -66,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -375,6 +384,52 @@ static long long act_exec(char **argv)
 	return 1;
 }
 
+/* The profiler's mark: a `ret` at a fixed user address, so that the QEMU
+ * plugin recognises its translation block whatever the kernel's layout. */
+static void (*profile_mark_fn)(void);
+static long profile_seq = -1;
+
+/* Call the mark and count it in BENCH_PROFILE_SEQ (the plugin's file
+ * number of this mark is the count before it). */
+static void profile_mark(void)
+{
+	const char *path = getenv("BENCH_PROFILE_SEQ");
+	FILE *f;
+	long n = 0;
+
+	profile_mark_fn();
+	if (!path)
+		die("%s", "BENCH_PROFILE_MARK without BENCH_PROFILE_SEQ");
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	f = fopen(path, "w");
+	if (!f)
+		die("cannot write %s", path);
+	fprintf(f, "%ld\n", n + 1);
+	fclose(f);
+	profile_seq = n;
+}
+
+static void profile_mark_setup(void)
+{
+	const char *env = getenv("BENCH_PROFILE_MARK");
+	void *want, *page;
+
+	if (!env || !*env)
+		return;
+	want = (void *)(uintptr_t)strtoull(env, NULL, 0);
+	page = mmap(want, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (page != want)
+		die("cannot map the profile mark at %s", env);
+	*(unsigned char *)page = 0xc3;	/* ret */
+	profile_mark_fn = (void (*)(void))page;
+}
+
 static int cmd_win(int argc, char **argv)
 {
 	int opt, quiesce = 0;
@@ -418,6 +473,9 @@ static int cmd_win(int argc, char **argv)
 		die("unknown action %s", act);
 	}
 
+	profile_mark_setup();
+	if (profile_mark_fn)
+		profile_mark();
 	i0 = idle_ns();
 	t0 = now_ns();
 	if (!strcmp(act, "udp"))
@@ -436,8 +494,13 @@ static int cmd_win(int argc, char **argv)
 		sleep_ms(settle);
 	t1 = now_ns();
 	i1 = idle_ns();
-	printf("elapsed=%lld idle=%lld net=%lld units=%lld\n",
+	if (profile_mark_fn)
+		profile_mark();
+	printf("elapsed=%lld idle=%lld net=%lld units=%lld",
 	       t1 - t0, i1 - i0, (t1 - t0) - (i1 - i0), units);
+	if (profile_mark_fn)
+		printf(" prof=%ld", profile_seq);
+	putchar('\n');
 	fflush(stdout);
 	return exec_status;
 }

@@ -4,7 +4,7 @@
 # tools/bench/guest.sh: the guest side of tools/bench/bench.  Runs as PID 1's
 # command in the benchmark VM (tools/vm/run-vm --icount), never on the host.
 #
-#   guest.sh HELPER MODULE OUTDIR REPS QUICK ONLY_REGEX STOCK_100K
+#   guest.sh HELPER MODULE OUTDIR REPS QUICK ONLY_REGEX STOCK_100K [PROFILE_MARK]
 #
 # For each repetition it loads one driver (the kernel's stock ipvlan.ko with
 # modprobe, or ours with insmod), runs every selected ipvlan scenario,
@@ -19,6 +19,12 @@
 # driver, repetition).  Other lines: "fail SCENARIO DRIVER REP REASON",
 # "info KEY VALUE...", "mem SCENARIO DRIVER REP KIB_PER_SLAVE*1000" (memory
 # has one sample per repetition).
+# With PROFILE_MARK (bench --profile: QEMU runs tools/bench/insn-profile.so)
+# each scenario has two windows (the report keeps the second), each profile
+# named by a line
+#     prof SCENARIO DRIVER REP W SEQ UNITS UNIT      (OUTDIR/profile/prof.SEQ)
+# and the symbols go to OUTDIR/kallsyms.base (kernel and the modules other
+# than ipvlan) and OUTDIR/kallsyms.DRIVER.REP (ipvlan as loaded).
 # Exit status: 0 if every selected scenario ran, 1 otherwise.
 
 # Lists of scenario names are split into words on purpose.
@@ -35,11 +41,16 @@ REPS=$4
 QUICK=$5
 ONLY=${6:-}
 STOCK_BIG=${7:-0}	# 1: the stock driver also gets 100,000 addresses
+PROFILE_MARK=${8:-}
 RAW=$OUTDIR/raw.txt
 WINDOWS=3		# back-to-back windows per scenario, the minimum is kept
 FAILED=0
 TMPD=/tmp/bench
 mkdir -p "$TMPD"
+if [[ -n $PROFILE_MARK ]]; then
+	WINDOWS=2	# exact counts; the second window is the one reported
+	export BENCH_PROFILE_MARK=$PROFILE_MARK BENCH_PROFILE_SEQ=$TMPD/profile-seq
+fi
 
 log() { printf '# %s\n' "$*"; }
 raw() { printf '%s\n' "$*" >>"$RAW"; }
@@ -164,6 +175,7 @@ measure() {
 			return 1
 		fi
 		raw "win $scen $DRV $REP $w $elapsed $idle $net $units $unit"
+		[[ $out =~ prof=([0-9]+) ]] && raw "prof $scen $DRV $REP $w ${BASH_REMATCH[1]} $units $unit"
 		c=$((net * 10 / units))
 		[[ -n $best && $best -le $c ]] || best=$c
 	done
@@ -478,6 +490,7 @@ ctl_op() { # NAME FILE N ROUND
 		{ fail "$scen" "bad helper output: $out"; return 1; }
 	elapsed=${BASH_REMATCH[1]} idle=${BASH_REMATCH[2]} net=$((BASH_REMATCH[3] - base))
 	raw "win $scen $DRV $REP $round $elapsed $idle $net $n insn/slave"
+	[[ $out =~ prof=([0-9]+) ]] && raw "prof $scen $DRV $REP $round ${BASH_REMATCH[1]} $n insn/slave"
 	raw "info ctl_baseline $scen $DRV $REP $base"
 	log "$(printf '%-28s %-6s rep %d: %10d %s (idle %d ms)' "$scen" "$DRV" "$REP" $((net / n)) insn/slave $((idle / 1000000)))"
 }
@@ -560,6 +573,7 @@ driver_pass() {
 	local x i
 	log "rep $REP: driver $DRV"
 	load_driver "$DRV" || { fail all "cannot load the $DRV driver"; return 1; }
+	[[ -z $PROFILE_MARK ]] || grep -P '\t\[ipvlan\]$' /proc/kallsyms >"$OUTDIR/kallsyms.$DRV.$REP"
 	for x in $MODES; do
 		any_wanted $(unicast_names "$x" "$SENDERS") || continue
 		i=${IDX[$x]}
@@ -587,6 +601,7 @@ main() {
 	for x in pktgen veth dummy macvlan bridge; do
 		modprobe "$x" || { fail all "modprobe $x"; return 1; }
 	done
+	[[ -z $PROFILE_MARK ]] || grep -vP '\t\[ipvlan\]$' /proc/kallsyms >"$OUTDIR/kallsyms.base"
 	for x in $MODES; do
 		any_wanted $(unicast_names "$x" "$SENDERS") || continue
 		topo_base "$x" || { fail "$x" "topology"; return 1; }
