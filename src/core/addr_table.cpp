@@ -26,18 +26,6 @@ AddrTable::AddrTable(u32 hash_key) : buckets_(&inline_), key_(hash_key)
 // No reader is left when the table goes (the port is unreachable).
 AddrTable::~AddrTable() { release(buckets_); }
 
-const AddrEntry *AddrTable::lookup(const IpAddr &addr) const
-{
-	const BucketArray *b = kcpp::rcu_load(buckets_);
-	const u8 link = b->link;
-	for (const AddrEntry *e = kcpp::rcu_load(head(*b, addr)); e;
-	     e = kcpp::rcu_load(e->chain_next[link])) {
-		if (e->addr == addr)
-			return e;
-	}
-	return nullptr;
-}
-
 bool AddrTable::insert(AddrEntry *entry)
 {
 	if (lookup(entry->addr))

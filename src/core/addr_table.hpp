@@ -14,6 +14,7 @@
 #include "core/ip_addr.hpp"
 #include "ipvlan/shim_api.h"
 #include "kcpp/object.hpp"
+#include "kcpp/rcu.hpp"
 
 namespace ipvlan::core {
 
@@ -49,8 +50,21 @@ public:
 	AddrTable(const AddrTable &) = delete;
 	AddrTable &operator=(const AddrTable &) = delete;
 
-	// RCU reader: safe against concurrent insert, remove and resize.
-	const AddrEntry *lookup(const IpAddr &addr) const;
+	// RCU reader: safe against concurrent insert, remove and resize. The
+	// data path looks up an address in the packet (AddrRef), the control
+	// path a copy (IpAddr). Defined here so the per-packet entry points
+	// compile it inline.
+	template <class Key> const AddrEntry *lookup(const Key &addr) const
+	{
+		const BucketArray *b = kcpp::rcu_load(buckets_);
+		const u8 link = b->link;
+		for (const AddrEntry *e = kcpp::rcu_load(head(*b, addr)); e;
+		     e = kcpp::rcu_load(e->chain_next[link])) {
+			if (e->addr == addr)
+				return e;
+		}
+		return nullptr;
+	}
 
 	// Writers. insert() refuses an address that is already present;
 	// remove() unlinks, and the caller frees the entry after a grace period.
@@ -73,7 +87,7 @@ public:
 	void release(BucketArray *old);
 
 private:
-	AddrEntry *&head(const BucketArray &b, const IpAddr &addr) const
+	template <class Key> AddrEntry *&head(const BucketArray &b, const Key &addr) const
 	{
 		return b.heads[hash(addr, key_) & b.mask];
 	}

@@ -7,8 +7,6 @@
 
 namespace ipvlan::core {
 
-bool Slave::is_up() const { return kcpp::rcu_load_value(up); }
-
 void Port::attach(Slave &slave)
 {
 	slave.sibling = slaves_;
@@ -109,14 +107,6 @@ void Port::del_all_addrs(Slave &owner)
 		retire(entry);
 	}
 	resize_if_wanted();
-}
-
-const Slave *Port::owner_if_up(const IpAddr &addr) const
-{
-	const AddrEntry *entry = table_.lookup(addr);
-	if (!entry || !entry->owner->is_up())
-		return nullptr;
-	return entry->owner;
 }
 
 } // namespace ipvlan::core

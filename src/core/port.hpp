@@ -28,7 +28,7 @@ struct Slave {
 	MacFilter mcast_filter; // multicast MACs to hand to this slave (L2)
 	MacFilter pending_filter; // being rebuilt by set_rx_mode
 
-	bool is_up() const;
+	bool is_up() const { return kcpp::rcu_load_value(up); }
 };
 
 class Port : public kcpp::KernelObject<Port> {
@@ -91,10 +91,17 @@ public:
 	// size its address count wants (it may sleep).
 	void resize_table();
 
-	// Data path (RCU reader): the slave that owns addr, if it is up.
-	const Slave *owner_if_up(const IpAddr &addr) const;
+	// Data path (RCU reader): the slave that owns addr (an AddrRef into
+	// the packet, or an IpAddr), if it is up.
+	template <class Key> const Slave *owner_if_up(const Key &addr) const
+	{
+		const AddrEntry *entry = table_.lookup(addr);
+		if (!entry || !entry->owner->is_up())
+			return nullptr;
+		return entry->owner;
+	}
 	// RCU reader: the slave that owns addr, up or not.
-	const Slave *owner_of(const IpAddr &addr) const
+	template <class Key> const Slave *owner_of(const Key &addr) const
 	{
 		const AddrEntry *entry = table_.lookup(addr);
 		return entry ? entry->owner : nullptr;

@@ -43,19 +43,21 @@ kc_verdict verdict_of(const Decision &d, const Port &port)
 
 extern "C" {
 
-kc_verdict ipvlan_drv_rx(const ipvlan_port *port, const kc_frame *frame)
+// flatten: the whole decision compiles into each entry point; the profile
+// showed the calls between its parts costing more than the parts.
+[[gnu::flatten]] kc_verdict ipvlan_drv_rx(const ipvlan_port *port, const kc_frame *frame)
 {
 	const Port &p = port_of(port);
 	return verdict_of(decide_rx(p, frame_of(*frame)), p);
 }
 
-kc_verdict ipvlan_drv_l3s_rx(const ipvlan_port *port, const kc_frame *frame)
+[[gnu::flatten]] kc_verdict ipvlan_drv_l3s_rx(const ipvlan_port *port, const kc_frame *frame)
 {
 	const Port &p = port_of(port);
 	return verdict_of(decide_l3s_rx(p, frame_of(*frame).l3), p);
 }
 
-kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_frame *frame)
+[[gnu::flatten]] kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_frame *frame)
 {
 	const Port &p = *slave_of(slave).port;
 	return verdict_of(decide_tx(p, frame_of(*frame)), p);

@@ -10,7 +10,7 @@ namespace {
 
 using Classify = ShimTest;
 
-void expect_unparseable(const Classification &c)
+void expect_unparseable(const Classified &c)
 {
 	EXPECT_EQ(c.info.kind, L3Kind::unparseable);
 	EXPECT_EQ(c.need_linear, 0u);
@@ -22,7 +22,7 @@ void expect_unparseable(const Classification &c)
 
 TEST_F(Classify, ArpKeyIsTheTargetIpAndSourceTheSenderIp)
 {
-	Classification c = classify_whole(ethertype_arp, arp_packet("10.0.0.2", "10.0.0.1"));
+	Classified c = classify_whole(ethertype_arp, arp_packet("10.0.0.2", "10.0.0.1"));
 	EXPECT_EQ(c.need_linear, 0u);
 	EXPECT_EQ(c.info.kind, L3Kind::arp);
 	EXPECT_EQ(c.info.dst, ip4("10.0.0.1"));
@@ -31,7 +31,7 @@ TEST_F(Classify, ArpKeyIsTheTargetIpAndSourceTheSenderIp)
 
 TEST_F(Classify, ArpReplyIsKeyedTheSameWay)
 {
-	Classification c =
+	Classified c =
 		classify_whole(ethertype_arp, arp_packet("192.0.2.1", "192.0.2.200", 2));
 	EXPECT_EQ(c.info.kind, L3Kind::arp);
 	EXPECT_EQ(c.info.dst, ip4("192.0.2.200"));
@@ -42,7 +42,7 @@ TEST_F(Classify, ArpWithTrailingPaddingIsAccepted)
 {
 	Bytes pkt = arp_packet("10.0.0.2", "10.0.0.1");
 	pkt.resize(46, 0); // minimum Ethernet payload
-	Classification c = classify_whole(ethertype_arp, pkt);
+	Classified c = classify_whole(ethertype_arp, pkt);
 	EXPECT_EQ(c.info.kind, L3Kind::arp);
 	EXPECT_EQ(c.info.dst, ip4("10.0.0.1"));
 }
@@ -51,7 +51,7 @@ TEST_F(Classify, ArpWithTrailingPaddingIsAccepted)
 
 TEST_F(Classify, Ipv4KeyIsTheDestinationAndSourceTheSource)
 {
-	Classification c = classify_whole(ethertype_ipv4, ipv4_packet("10.0.0.2", "10.0.0.1"));
+	Classified c = classify_whole(ethertype_ipv4, ipv4_packet("10.0.0.2", "10.0.0.1"));
 	EXPECT_EQ(c.need_linear, 0u);
 	EXPECT_EQ(c.info.kind, L3Kind::ipv4);
 	EXPECT_EQ(c.info.dst, ip4("10.0.0.1"));
@@ -60,7 +60,7 @@ TEST_F(Classify, Ipv4KeyIsTheDestinationAndSourceTheSource)
 
 TEST_F(Classify, Ipv4HeaderWithoutPayloadIsAccepted)
 {
-	Classification c = classify_whole(ethertype_ipv4, ipv4_packet("10.0.0.2", "10.0.0.1", 0));
+	Classified c = classify_whole(ethertype_ipv4, ipv4_packet("10.0.0.2", "10.0.0.1", 0));
 	EXPECT_EQ(c.info.kind, L3Kind::ipv4);
 }
 
@@ -68,7 +68,7 @@ TEST_F(Classify, Ipv4WithOptionsIsAccepted)
 {
 	Bytes pkt = ipv4_packet("10.0.0.2", "10.0.0.1", 12);
 	pkt[0] = 0x46; // ihl 6: 4 bytes of options, then 8 of payload
-	Classification c = classify_whole(ethertype_ipv4, pkt);
+	Classified c = classify_whole(ethertype_ipv4, pkt);
 	EXPECT_EQ(c.info.kind, L3Kind::ipv4);
 	EXPECT_EQ(c.info.dst, ip4("10.0.0.1"));
 }
@@ -78,7 +78,7 @@ TEST_F(Classify, Ipv4ShorterThanTheFrameIsAccepted)
 	// Ethernet padding: tot_len 28 in a 46-byte frame.
 	Bytes pkt = ipv4_packet("10.0.0.2", "10.0.0.1");
 	pkt.resize(46, 0);
-	Classification c = classify_whole(ethertype_ipv4, pkt);
+	Classified c = classify_whole(ethertype_ipv4, pkt);
 	EXPECT_EQ(c.info.kind, L3Kind::ipv4);
 }
 
@@ -132,7 +132,7 @@ TEST_F(Classify, Ipv4TotLenEqualToThePacketIsAccepted)
 
 TEST_F(Classify, Ipv6KeyIsTheDestinationAndSourceTheSource)
 {
-	Classification c =
+	Classified c =
 		classify_whole(ethertype_ipv6, ipv6_packet("2001:db8::2", "2001:db8::1"));
 	EXPECT_EQ(c.need_linear, 0u);
 	EXPECT_EQ(c.info.kind, L3Kind::ipv6);
@@ -152,7 +152,7 @@ TEST_F(Classify, Ipv6WithAnotherVersionIsRejected)
 
 TEST_F(Classify, Ipv6FromUnspecifiedWithoutIcmpv6IsPlainIpv6)
 {
-	Classification c = classify_whole(ethertype_ipv6, ipv6_packet("::", "2001:db8::1"));
+	Classified c = classify_whole(ethertype_ipv6, ipv6_packet("::", "2001:db8::1"));
 	EXPECT_EQ(c.info.kind, L3Kind::ipv6);
 	EXPECT_EQ(c.info.dst, ip6("2001:db8::1"));
 	EXPECT_EQ(c.info.src, ip6("::"));
@@ -162,14 +162,14 @@ TEST_F(Classify, Icmpv6FromASpecifiedSourceIsPlainIpv6)
 {
 	Bytes pkt = ipv6_packet("fe80::2", "ff02::1:ff00:1", ipproto_icmpv6, 24);
 	pkt[40] = icmpv6_neighbour_solicitation;
-	Classification c = classify_whole(ethertype_ipv6, pkt);
+	Classified c = classify_whole(ethertype_ipv6, pkt);
 	EXPECT_EQ(c.info.kind, L3Kind::ipv6);
 	EXPECT_EQ(c.info.dst, ip6("ff02::1:ff00:1"));
 }
 
 TEST_F(Classify, DadNeighbourSolicitationIsKeyedByItsTarget)
 {
-	Classification c = classify_whole(ethertype_ipv6, dad_ns("2001:db8::1"));
+	Classified c = classify_whole(ethertype_ipv6, dad_ns("2001:db8::1"));
 	EXPECT_EQ(c.need_linear, 0u);
 	EXPECT_EQ(c.info.kind, L3Kind::icmpv6_unspecified_src);
 	EXPECT_EQ(c.info.dst, ip6("2001:db8::1"));
@@ -180,7 +180,7 @@ TEST_F(Classify, Icmpv6OtherThanNsFromUnspecifiedHasNoKey)
 {
 	for (u8 type : {128, 133, 136, 143}) { // echo, RS, NA, MLDv2 report
 		SCOPED_TRACE(int(type));
-		Classification c =
+		Classified c =
 			classify_whole(ethertype_ipv6, icmpv6_from_unspecified(type, 16));
 		EXPECT_EQ(c.need_linear, 0u);
 		EXPECT_EQ(c.info.kind, L3Kind::icmpv6_unspecified_src);
@@ -192,7 +192,7 @@ TEST_F(Classify, Icmpv6OtherThanNsFromUnspecifiedHasNoKey)
 TEST_F(Classify, NonNsFromUnspecifiedNeedsOnlyTheIcmpv6Header)
 {
 	// An 8-byte ICMPv6 message with nothing after it: 48 bytes suffice.
-	Classification c = classify_whole(ethertype_ipv6, icmpv6_from_unspecified(143, 0));
+	Classified c = classify_whole(ethertype_ipv6, icmpv6_from_unspecified(143, 0));
 	EXPECT_EQ(c.info.kind, L3Kind::icmpv6_unspecified_src);
 	EXPECT_FALSE(c.info.dst.valid());
 }
@@ -211,7 +211,7 @@ TEST_F(Classify, UnknownEthertypesAreUnparseable)
 TEST_F(Classify, UnknownEthertypeReadsNothing)
 {
 	Exact none = exact(Bytes{}, 0);
-	expect_unparseable(classify_l3(view_of(0x88b5, none, 1500)));
+	expect_unparseable(copied(classify_l3(view_of(0x88b5, none, 1500))));
 }
 
 TEST_F(Classify, EthertypeDecidesNotTheBytes)
@@ -221,7 +221,7 @@ TEST_F(Classify, EthertypeDecidesNotTheBytes)
 		classify_whole(ethertype_ipv4, ipv6_packet("2001:db8::2", "2001:db8::1")));
 	// An IPv4 packet announced as ARP is read at the ARP offsets.
 	Bytes v4 = ipv4_packet("10.0.0.2", "10.0.0.1");
-	Classification c = classify_whole(ethertype_arp, v4);
+	Classified c = classify_whole(ethertype_arp, v4);
 	EXPECT_EQ(c.info.kind, L3Kind::arp);
 }
 
@@ -254,18 +254,18 @@ TEST_F(Classify, ShortViewOfALongEnoughPacketAsksForExactlyWhatIsNeeded)
 {
 	for (const Staged &s : staged_cases()) {
 		SCOPED_TRACE(s.name);
-		Classification whole = classify_whole(s.ethertype, s.pkt);
+		Classified whole = classify_whole(s.ethertype, s.pkt);
 		u32 from = 0;
 		for (u32 stage : s.stages) {
 			for (u32 linear = from; linear < stage; linear++) {
-				Classification c = classify_prefix(s.ethertype, s.pkt, linear);
+				Classified c = classify_prefix(s.ethertype, s.pkt, linear);
 				ASSERT_EQ(c.need_linear, stage) << "linear " << linear;
 				ASSERT_EQ(c.info.kind, L3Kind::unparseable) << "linear " << linear;
 			}
 			from = stage;
 		}
 		// With the last stage linear, the answer is the full packet's.
-		Classification c = classify_prefix(s.ethertype, s.pkt, s.stages.back());
+		Classified c = classify_prefix(s.ethertype, s.pkt, s.stages.back());
 		EXPECT_EQ(c.need_linear, 0u);
 		EXPECT_EQ(c.info.kind, s.kind);
 		EXPECT_EQ(c.info.dst, whole.info.dst);
@@ -280,7 +280,7 @@ TEST_F(Classify, PullLoopConvergesWithinThreePulls)
 		SCOPED_TRACE(s.name);
 		u32 linear = 0;
 		int pulls = 0;
-		Classification c = classify_prefix(s.ethertype, s.pkt, linear);
+		Classified c = classify_prefix(s.ethertype, s.pkt, linear);
 		while (c.need_linear) {
 			ASSERT_GT(c.need_linear, linear);
 			ASSERT_LE(c.need_linear, s.pkt.size());
@@ -301,7 +301,7 @@ TEST_F(Classify, PacketShorterThanItsHeaderIsUnparseableAtEveryLength)
 	for (const Staged &s : staged_cases()) {
 		SCOPED_TRACE(s.name);
 		for (u32 len = 0; len < s.stages.back(); len++) {
-			Classification c = classify_truncated(s.ethertype, s.pkt, len);
+			Classified c = classify_truncated(s.ethertype, s.pkt, len);
 			ASSERT_EQ(c.info.kind, L3Kind::unparseable) << "len " << len;
 			ASSERT_EQ(c.need_linear, 0u) << "len " << len;
 		}
@@ -315,7 +315,7 @@ TEST_F(Classify, ShortViewOfAShortPacketIsUnparseableNotAPull)
 	// header is still worth pulling.
 	Bytes pkt = dad_ns("2001:db8::1");
 	Exact e = exact(pkt, 40);
-	Classification c = classify_l3(view_of(ethertype_ipv6, e, 44));
+	Classified c = copied(classify_l3(view_of(ethertype_ipv6, e, 44)));
 	expect_unparseable(c);
 
 	Exact e30 = exact(pkt, 30);
@@ -328,7 +328,7 @@ TEST_F(Classify, DadNsWithoutRoomForTheTargetIsUnparseable)
 	for (u32 total : {48u, 56u, 63u}) {
 		SCOPED_TRACE(total);
 		Exact e = exact(pkt, total);
-		expect_unparseable(classify_l3(view_of(ethertype_ipv6, e, total)));
+		expect_unparseable(copied(classify_l3(view_of(ethertype_ipv6, e, total))));
 	}
 }
 
@@ -336,11 +336,11 @@ TEST_F(Classify, Ipv4TotLenIsCheckedAgainstTheTotalNotTheView)
 {
 	// 20 linear bytes of a 128-byte packet: tot_len 128 is fine.
 	Bytes pkt = ipv4_packet("10.0.0.2", "10.0.0.1", 108);
-	Classification c = classify_prefix(ethertype_ipv4, pkt, 20);
+	Classified c = classify_prefix(ethertype_ipv4, pkt, 20);
 	EXPECT_EQ(c.info.kind, L3Kind::ipv4);
 	// The same header in a packet cut to 100 bytes is not.
 	Exact e = exact(pkt, 20);
-	expect_unparseable(classify_l3(view_of(ethertype_ipv4, e, 100)));
+	expect_unparseable(copied(classify_l3(view_of(ethertype_ipv4, e, 100))));
 }
 
 } // namespace

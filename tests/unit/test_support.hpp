@@ -255,22 +255,38 @@ inline L3View view_of(u16 ethertype, const Exact &e, u32 total_len)
 }
 
 // Classifies `pkt` with only `linear` of its bytes readable.
-inline Classification classify_prefix(u16 ethertype, const Bytes &pkt, u32 linear)
+// What classify_l3() found, with its addresses copied out of the bytes: a
+// Classification points into them, and the helpers below free them (exact
+// copies, so that ASan sees any read beyond the view or after the packet).
+struct Classified {
+	struct {
+		L3Kind kind;
+		IpAddr dst, src;
+	} info;
+	u32 need_linear;
+};
+
+inline Classified copied(const Classification &c)
 {
-	Exact e = exact(pkt, linear);
-	return classify_l3(view_of(ethertype, e, u32(pkt.size())));
+	return {{c.info.kind, c.info.dst.value(), c.info.src.value()}, c.need_linear};
 }
 
-inline Classification classify_whole(u16 ethertype, const Bytes &pkt)
+inline Classified classify_prefix(u16 ethertype, const Bytes &pkt, u32 linear)
+{
+	Exact e = exact(pkt, linear);
+	return copied(classify_l3(view_of(ethertype, e, u32(pkt.size()))));
+}
+
+inline Classified classify_whole(u16 ethertype, const Bytes &pkt)
 {
 	return classify_prefix(ethertype, pkt, u32(pkt.size()));
 }
 
 // A packet cut short: total length and linear bytes both `len`.
-inline Classification classify_truncated(u16 ethertype, const Bytes &pkt, u32 len)
+inline Classified classify_truncated(u16 ethertype, const Bytes &pkt, u32 len)
 {
 	Exact e = exact(pkt, len);
-	return classify_l3(view_of(ethertype, e, len));
+	return copied(classify_l3(view_of(ethertype, e, len)));
 }
 
 } // namespace test
