@@ -228,7 +228,7 @@ void ipvlan_drv_master_gone(struct ipvlan_port *port, struct list_head *head);
 /* Data path: C++ decides, the shim's trampoline carries it out       */
 /* ------------------------------------------------------------------ */
 
-/* What the trampoline hands to the decision function: a byte view of the
+/* What the multicast worker hands to ipvlan_drv_flood: a byte view of the
  * frame, marshalled from the skb without any judgement. */
 struct kc_frame {
 	const kc_u8 *mac;     /* Ethernet header: dst MAC, then src MAC */
@@ -263,14 +263,32 @@ struct kc_verdict {
 	};
 };
 
-struct kc_verdict ipvlan_drv_rx(const struct ipvlan_port *port,
-				const struct kc_frame *frame);
+/*
+ * The per-packet decisions take the frame's byte view as scalar arguments,
+ * so that it travels in registers: a struct on the stack would be zeroed
+ * (CONFIG_INIT_STACK_ALL_ZERO), stored, reloaded and guarded by a stack
+ * canary on every packet. The view, marshalled without judgement:
+ *   mac        Ethernet header: dst MAC, then src MAC
+ *   l3         network header; l3_linear bytes of it are readable, the
+ *              packet has l3_len bytes from it to its end
+ *   meta       the ethertype (skb->protocol in host byte order) in the low
+ *              16 bits, and KC_RX_LOOPED_BACK on rx for a PACKET_LOOPBACK
+ *              frame
+ *   dev_mac    rx: the master's MAC
+ */
+#define KC_META_ETHERTYPE 0xffffu
+#define KC_RX_LOOPED_BACK 0x10000u
+
+struct kc_verdict ipvlan_drv_rx(const struct ipvlan_port *port, const kc_u8 *mac,
+				const kc_u8 *l3, kc_u32 l3_linear, kc_u32 l3_len,
+				kc_u32 meta, const kc_u8 *dev_mac);
 /* L3S, from the master netns's l3mdev and LOCAL_IN hooks: DELIVER with the
  * slave that owns the packet's destination, PASS, or PULL. */
-struct kc_verdict ipvlan_drv_l3s_rx(const struct ipvlan_port *port,
-				    const struct kc_frame *frame);
-struct kc_verdict ipvlan_drv_xmit(const struct ipvlan_slave *slave,
-				  const struct kc_frame *frame);
+struct kc_verdict ipvlan_drv_l3s_rx(const struct ipvlan_port *port, const kc_u8 *l3,
+				    kc_u32 l3_linear, kc_u32 l3_len, kc_u32 meta);
+struct kc_verdict ipvlan_drv_xmit(const struct ipvlan_slave *slave, const kc_u8 *mac,
+				  const kc_u8 *l3, kc_u32 l3_linear, kc_u32 l3_len,
+				  kc_u32 meta);
 
 #ifdef __cplusplus
 }

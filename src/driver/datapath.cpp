@@ -8,6 +8,26 @@ using namespace ipvlan::core;
 
 namespace {
 
+L3View l3_view(const kc_u8 *l3, kc_u32 l3_linear, kc_u32 l3_len, kc_u32 meta)
+{
+	L3View v;
+	v.ethertype = static_cast<u16>(meta & KC_META_ETHERTYPE);
+	v.bytes = {l3, l3_linear};
+	v.total_len = l3_len;
+	return v;
+}
+
+Frame frame_of(const kc_u8 *mac, const kc_u8 *dev_mac, L3View l3, bool looped_back)
+{
+	Frame frame;
+	frame.dst_mac = mac;
+	frame.src_mac = mac ? mac + 6 : nullptr;
+	frame.master_mac = dev_mac;
+	frame.looped_back = looped_back;
+	frame.l3 = l3;
+	return frame;
+}
+
 Frame frame_of(const kc_frame &f)
 {
 	Frame frame;
@@ -45,22 +65,31 @@ extern "C" {
 
 // flatten: the whole decision compiles into each entry point; the profile
 // showed the calls between its parts costing more than the parts.
-[[gnu::flatten]] kc_verdict ipvlan_drv_rx(const ipvlan_port *port, const kc_frame *frame)
+[[gnu::flatten]] kc_verdict ipvlan_drv_rx(const ipvlan_port *port, const kc_u8 *mac,
+					  const kc_u8 *l3, kc_u32 l3_linear, kc_u32 l3_len,
+					  kc_u32 meta, const kc_u8 *dev_mac)
 {
 	const Port &p = port_of(port);
-	return verdict_of(decide_rx(p, frame_of(*frame)), p);
+	return verdict_of(decide_rx(p, frame_of(mac, dev_mac, l3_view(l3, l3_linear, l3_len, meta),
+						meta & KC_RX_LOOPED_BACK)),
+			  p);
 }
 
-[[gnu::flatten]] kc_verdict ipvlan_drv_l3s_rx(const ipvlan_port *port, const kc_frame *frame)
+[[gnu::flatten]] kc_verdict ipvlan_drv_l3s_rx(const ipvlan_port *port, const kc_u8 *l3,
+					      kc_u32 l3_linear, kc_u32 l3_len, kc_u32 meta)
 {
 	const Port &p = port_of(port);
-	return verdict_of(decide_l3s_rx(p, frame_of(*frame).l3), p);
+	return verdict_of(decide_l3s_rx(p, l3_view(l3, l3_linear, l3_len, meta)), p);
 }
 
-[[gnu::flatten]] kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_frame *frame)
+[[gnu::flatten]] kc_verdict ipvlan_drv_xmit(const ipvlan_slave *slave, const kc_u8 *mac,
+					    const kc_u8 *l3, kc_u32 l3_linear, kc_u32 l3_len,
+					    kc_u32 meta)
 {
 	const Port &p = *slave_of(slave).port;
-	return verdict_of(decide_tx(p, frame_of(*frame)), p);
+	return verdict_of(decide_tx(p, frame_of(mac, nullptr, l3_view(l3, l3_linear, l3_len, meta),
+						false)),
+			  p);
 }
 
 kc_u32 ipvlan_drv_flood(const ipvlan_port *port, sk_buff *skb, const kc_frame *frame,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-packet trampolines. Each marshals the skb into a byte view, makes one
- * call into C++ for the decision, and carries the verdict out with the kernel
+ * Per-packet trampolines. Each marshals the skb into a byte view (in
+ * registers), makes one call into C++ for the decision, and carries the verdict out with the kernel
  * primitives the stock driver uses. No allocation, no lock, and no other call
  * into C++ per packet.
  */
@@ -26,14 +26,16 @@ rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb)
 	struct sk_buff *skb = *pskb;
 	const struct ipvlan_port *port = rcu_dereference(skb->dev->rx_handler_data);
 	struct kc_verdict v;
-	struct kc_frame f;
 	int pulls = 0;
 
 	for (;;) {
-		ipvl_frame(skb, skb_mac_header(skb), &f);
-		f.dev_mac = skb->dev->dev_addr;
-		f.looped_back = skb->pkt_type == PACKET_LOOPBACK;
-		v = ipvlan_drv_rx(port, &f);
+		struct ipvl_l3 l3 = ipvl_l3_of(skb);
+		u32 meta = ipvl_meta(skb);
+
+		if (skb->pkt_type == PACKET_LOOPBACK)
+			meta |= KC_RX_LOOPED_BACK;
+		v = ipvlan_drv_rx(port, skb_mac_header(skb), l3.p, l3.linear, l3.len,
+				  meta, skb->dev->dev_addr);
 		if (likely(v.action != KC_PULL))
 			break;
 		if (pulls++ == IPVL_MAX_PULLS || !pskb_network_may_pull(skb, v.pull))
@@ -106,7 +108,7 @@ static void ipvl_to_master_l3(struct sk_buff *skb, struct net_device *master)
 
 /* A cached dst, if its key matches and it is still valid; a reference is
  * taken for the skb. */
-static struct dst_entry *ipvl_cached(struct dst_entry *dst, u32 cookie)
+static __always_inline struct dst_entry *ipvl_cached(struct dst_entry *dst, u32 cookie)
 {
 	if (!dst || !dst_check(dst, cookie))
 		return NULL;
@@ -144,49 +146,93 @@ void ipvl_routes_release(struct ipvl_route_cache __percpu *routes)
 /* Route in the master's netns with the master as the output device: a
  * destination with no route is then taken as on-link, as in the stock
  * driver. The result is cached per CPU for the next packet with the same
- * key; only a miss pays the lookup. */
+ * key; only a miss builds the flow and pays the lookup (out of line, so
+ * that a hit does not zero a flowi). */
+static noinline struct dst_entry *ipvl_lookup_v4(struct net *net, struct net_device *dev,
+						 struct sk_buff *skb, u8 tos,
+						 struct ipvl_route4 *cache)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.flowi4_oif = dev->ifindex,
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+		.flowi4_mark = skb->mark,
+		.flowi4_tos = tos,
+		.daddr = iph->daddr,
+		.saddr = iph->saddr,
+	};
+	struct rtable *rt = ip_route_output_flow(net, &fl4, NULL);
+
+	if (IS_ERR(rt))
+		return ERR_CAST(rt);
+	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
+		ip_rt_put(rt);
+		return ERR_PTR(-EINVAL);
+	}
+	/* The key is what ipvl_route_v4 compares: the packet's fields, not
+	 * what the lookup may have filled in. */
+	ipvl_remember(&cache->dst, &rt->dst);
+	cache->net = net;
+	cache->daddr = iph->daddr;
+	cache->saddr = iph->saddr;
+	cache->mark = skb->mark;
+	cache->tos = tos;
+	return &rt->dst;
+}
+
 static int ipvl_route_v4(struct net *net, struct net_device *dev,
 			 struct sk_buff *skb, struct ipvl_route4 *cache)
 {
 	const struct iphdr *iph;
 	struct dst_entry *dst;
-	struct rtable *rt;
-	struct flowi4 fl4 = {
-		.flowi4_oif = dev->ifindex,
-		.flowi4_flags = FLOWI_FLAG_ANYSRC,
-		.flowi4_mark = skb->mark,
-	};
+	u8 tos;
 
 	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
 		return -EINVAL;
 	iph = ip_hdr(skb);
-	fl4.daddr = iph->daddr;
-	fl4.saddr = iph->saddr;
-	fl4.flowi4_tos = inet_dscp_to_dsfield(ip4h_dscp(iph));
-
-	if (cache->daddr == fl4.daddr && cache->saddr == fl4.saddr &&
-	    cache->mark == fl4.flowi4_mark && cache->tos == fl4.flowi4_tos &&
-	    cache->net == net && (dst = ipvl_cached(cache->dst, 0)))
-		goto found;
-
-	rt = ip_route_output_flow(net, &fl4, NULL);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
-		ip_rt_put(rt);
-		return -EINVAL;
+	tos = inet_dscp_to_dsfield(ip4h_dscp(iph));
+	if (cache->daddr != iph->daddr || cache->saddr != iph->saddr ||
+	    cache->mark != skb->mark || cache->tos != tos || cache->net != net ||
+	    !(dst = ipvl_cached(cache->dst, 0))) {
+		dst = ipvl_lookup_v4(net, dev, skb, tos, cache);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
 	}
-	dst = &rt->dst;
-	ipvl_remember(&cache->dst, dst);
-	cache->net = net;
-	cache->daddr = fl4.daddr;
-	cache->saddr = fl4.saddr;
-	cache->mark = fl4.flowi4_mark;
-	cache->tos = fl4.flowi4_tos;
-found:
 	skb_dst_set(skb, dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	return 0;
+}
+
+static noinline struct dst_entry *ipvl_lookup_v6(struct net *net, struct net_device *dev,
+						 struct sk_buff *skb,
+						 struct ipvl_route6 *cache)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct flowi6 fl6 = {
+		.flowi6_oif = dev->ifindex,
+		.flowi6_flags = FLOWI_FLAG_ANYSRC,
+		.flowi6_mark = skb->mark,
+		.daddr = ip6h->daddr,
+		.saddr = ip6h->saddr,
+		.flowlabel = ip6_flowinfo(ip6h),
+		.flowi6_proto = ip6h->nexthdr,
+	};
+	struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+	int err = dst->error;
+
+	if (err) {
+		dst_release(dst);
+		return ERR_PTR(err);
+	}
+	ipvl_remember(&cache->dst, dst);
+	cache->cookie = rt6_get_cookie((struct rt6_info *)dst);
+	cache->net = net;
+	cache->daddr = ip6h->daddr;
+	cache->saddr = ip6h->saddr;
+	cache->flowinfo = ip6_flowinfo(ip6h);
+	cache->mark = skb->mark;
+	cache->proto = ip6h->nexthdr;
+	return dst;
 }
 
 static int ipvl_route_v6(struct net *net, struct net_device *dev,
@@ -194,43 +240,19 @@ static int ipvl_route_v6(struct net *net, struct net_device *dev,
 {
 	const struct ipv6hdr *ip6h;
 	struct dst_entry *dst;
-	struct flowi6 fl6 = {
-		.flowi6_oif = dev->ifindex,
-		.flowi6_flags = FLOWI_FLAG_ANYSRC,
-		.flowi6_mark = skb->mark,
-	};
-	int err;
 
 	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
 		return -EINVAL;
 	ip6h = ipv6_hdr(skb);
-	fl6.daddr = ip6h->daddr;
-	fl6.saddr = ip6h->saddr;
-	fl6.flowlabel = ip6_flowinfo(ip6h);
-	fl6.flowi6_proto = ip6h->nexthdr;
-
-	if (ipv6_addr_equal(&cache->daddr, &fl6.daddr) &&
-	    ipv6_addr_equal(&cache->saddr, &fl6.saddr) &&
-	    cache->flowinfo == fl6.flowlabel && cache->mark == fl6.flowi6_mark &&
-	    cache->proto == fl6.flowi6_proto && cache->net == net &&
-	    (dst = ipvl_cached(cache->dst, cache->cookie)))
-		goto found;
-
-	dst = ip6_route_output(net, NULL, &fl6);
-	err = dst->error;
-	if (err) {
-		dst_release(dst);
-		return err;
+	if (!ipv6_addr_equal(&cache->daddr, &ip6h->daddr) ||
+	    !ipv6_addr_equal(&cache->saddr, &ip6h->saddr) ||
+	    cache->flowinfo != ip6_flowinfo(ip6h) || cache->mark != skb->mark ||
+	    cache->proto != ip6h->nexthdr || cache->net != net ||
+	    !(dst = ipvl_cached(cache->dst, cache->cookie))) {
+		dst = ipvl_lookup_v6(net, dev, skb, cache);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
 	}
-	ipvl_remember(&cache->dst, dst);
-	cache->cookie = rt6_get_cookie((struct rt6_info *)dst);
-	cache->net = net;
-	cache->daddr = fl6.daddr;
-	cache->saddr = fl6.saddr;
-	cache->flowinfo = fl6.flowlabel;
-	cache->mark = fl6.flowi6_mark;
-	cache->proto = fl6.flowi6_proto;
-found:
 	skb_dst_set(skb, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	return 0;
@@ -239,8 +261,9 @@ found:
 /* The skb is on the master now; route it and send it with no socket (it
  * crossed namespaces). Failures count as tx_errors on the master. As in the
  * stock driver, an IPv6 route error reaches the sender (its errno), an IPv4
- * one is a silent drop. */
-static int ipvl_out_l3(struct sk_buff *skb, bool ipv6,
+ * one is a silent drop. Not inlined: its flow keys would give every
+ * transmit a large frame and a stack canary. */
+static noinline int ipvl_out_l3(struct sk_buff *skb, bool ipv6,
 		       struct ipvl_route_cache *routes)
 {
 	struct net_device *dev = skb->dev;
@@ -266,12 +289,13 @@ static struct kc_verdict ipvl_decide_tx(struct sk_buff *skb,
 					const struct ipvlan_slave *slave)
 {
 	struct kc_verdict v;
-	struct kc_frame f;
 	int pulls = 0;
 
 	for (;;) {
-		ipvl_frame(skb, skb->data, &f);
-		v = ipvlan_drv_xmit(slave, &f);
+		struct ipvl_l3 l3 = ipvl_l3_of(skb);
+
+		v = ipvlan_drv_xmit(slave, skb->data, l3.p, l3.linear, l3.len,
+				    ipvl_meta(skb));
 		if (likely(v.action != KC_PULL))
 			return v;
 		if (pulls++ == IPVL_MAX_PULLS || !pskb_network_may_pull(skb, v.pull)) {

@@ -29,7 +29,6 @@ static struct net_device *ipvl_l3s_slave(struct sk_buff *skb,
 {
 	const struct ipvlan_port *port;
 	struct kc_verdict v;
-	struct kc_frame f;
 	int pulls = 0;
 
 	if (!dev || rcu_access_pointer(dev->rx_handler) != ipvl_rx_handler)
@@ -38,8 +37,9 @@ static struct net_device *ipvl_l3s_slave(struct sk_buff *skb,
 	if (unlikely(!port))
 		return NULL;
 	for (;;) {
-		ipvl_frame(skb, NULL, &f);
-		v = ipvlan_drv_l3s_rx(port, &f);
+		struct ipvl_l3 l3 = ipvl_l3_of(skb);
+
+		v = ipvlan_drv_l3s_rx(port, l3.p, l3.linear, l3.len, ipvl_meta(skb));
 		if (likely(v.action != KC_PULL))
 			break;
 		if (pulls++ == IPVL_MAX_PULLS || !pskb_network_may_pull(skb, v.pull))

@@ -134,22 +134,6 @@ static void ipvl_set_rx_mode(struct net_device *dev)
 	dev_mc_sync(master, dev);
 }
 
-void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast)
-{
-	struct ipvl_pcpu_stats *s = this_cpu_ptr(ipvl_priv(dev)->stats);
-
-	if (unlikely(!ok)) {
-		this_cpu_inc(ipvl_priv(dev)->stats->rx_errs);
-		return;
-	}
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_pkts);
-	u64_stats_add(&s->rx_bytes, len);
-	if (mcast)
-		u64_stats_inc(&s->rx_mcast);
-	u64_stats_update_end(&s->syncp);
-}
-
 static void ipvl_get_stats64(struct net_device *dev,
 			     struct rtnl_link_stats64 *out)
 {

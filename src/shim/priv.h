@@ -7,6 +7,7 @@
 #define IPVLAN_SHIM_PRIV_H
 
 #include <linux/netdevice.h>
+#include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
 #include "ipvlan/shim_api.h"
@@ -91,30 +92,71 @@ static inline bool ipvl_is_slave(const struct net_device *dev)
  * header, the neighbour solicitation target). */
 #define IPVL_MAX_PULLS 3
 
-/* The byte view of an skb that the C++ decisions read: marshalling only. */
+/* The network layer of an skb as the C++ decisions read it: where it starts,
+ * how much of it is linear, how long it is (nothing readable when the
+ * network header is outside the linear area). Marshalling only; inline, so
+ * that it stays in registers. */
+struct ipvl_l3 {
+	const u8 *p;
+	u32 linear;
+	u32 len;
+};
+
+static __always_inline struct ipvl_l3 ipvl_l3_of(const struct sk_buff *skb)
+{
+	int off = skb_network_offset(skb);
+	struct ipvl_l3 l3 = { .p = skb_network_header(skb) };
+
+	if (likely(off >= 0 && off <= skb_headlen(skb))) {
+		l3.linear = skb_headlen(skb) - off;
+		l3.len = skb->len - off;
+	}
+	return l3;
+}
+
+static inline u32 ipvl_meta(const struct sk_buff *skb)
+{
+	return ntohs(skb->protocol);
+}
+
+/* The multicast worker's view for ipvlan_drv_flood. */
 static inline void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
 			      struct kc_frame *f)
 {
-	int off = skb_network_offset(skb);
+	struct ipvl_l3 l3 = ipvl_l3_of(skb);
 
 	f->mac = mac;
 	f->dev_mac = NULL;
 	f->looped_back = 0;
 	f->proto = (__force kc_u16)skb->protocol;
-	f->l3 = skb_network_header(skb);
-	if (unlikely(off < 0 || off > skb_headlen(skb))) {
-		f->l3_linear = 0;
-		f->l3_len = 0;
+	f->l3 = l3.p;
+	f->l3_linear = l3.linear;
+	f->l3_len = l3.len;
+}
+
+/* Count a frame handed to slave dev: inline, it runs for every packet. */
+static inline void ipvl_count_rx(struct net_device *dev, unsigned int len,
+				 bool ok, bool mcast)
+{
+	struct ipvl_pcpu_stats __percpu *stats = ipvl_priv(dev)->stats;
+	struct ipvl_pcpu_stats *s;
+
+	if (unlikely(!ok)) {
+		this_cpu_inc(stats->rx_errs);
 		return;
 	}
-	f->l3_linear = skb_headlen(skb) - off;
-	f->l3_len = skb->len - off;
+	s = this_cpu_ptr(stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_pkts);
+	u64_stats_add(&s->rx_bytes, len);
+	if (mcast)
+		u64_stats_inc(&s->rx_mcast);
+	u64_stats_update_end(&s->syncp);
 }
 
 void ipvl_setup(struct net_device *dev);
 rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb);
 netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev);
-void ipvl_count_rx(struct net_device *dev, unsigned int len, bool ok, bool mcast);
 /* ndo_uninit: drop the cached routes' references. */
 void ipvl_routes_release(struct ipvl_route_cache __percpu *routes);
 void ipvl_mcast_enqueue(struct kc_mcast_queue *q, struct sk_buff *skb,
