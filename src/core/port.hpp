@@ -21,6 +21,7 @@ struct Slave {
 	net_device *master = nullptr;
 	Port *port = nullptr;
 	Slave *sibling = nullptr;   // next slave of the port (RTNL)
+	Slave **link_to_me = nullptr; // the link that points here (RTNL)
 	AddrEntry *addrs = nullptr; // this slave's addresses (address lock)
 	u16 dev_id = 0;
 	bool up = false; // administratively up; read by the data path

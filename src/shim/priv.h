@@ -59,9 +59,16 @@ struct ipvl_route_cache {
 	struct ipvl_route6 v6;
 };
 
+/* A slave's per-CPU area: one allocation for both. */
+struct ipvl_pcpu {
+	struct ipvl_pcpu_stats stats;
+	struct ipvl_route_cache routes;
+};
+
 struct ipvl_priv {
-	struct ipvl_pcpu_stats __percpu *stats;
-	struct ipvl_route_cache __percpu *routes;
+	struct ipvl_pcpu __percpu *pcpu;
+	struct ipvl_pcpu_stats __percpu *stats;   /* &pcpu->stats */
+	struct ipvl_route_cache __percpu *routes; /* &pcpu->routes */
 	struct net_device *master;
 	/* Offloads the slave may have; only an ipvtap queue narrows them
 	 * (TUNSETOFFLOAD), for a plain slave it stays IPVL_FEATURES. */

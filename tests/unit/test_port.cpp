@@ -309,6 +309,26 @@ TEST_F(PortSlaves, DetachMiddleHeadAndTail)
 	EXPECT_EQ(port.first_slave(), nullptr);
 }
 
+TEST_F(PortSlaves, DetachInAnyOrderKeepsTheOthersInOrder)
+{
+	Port port(nullptr, 1, nullptr);
+	Slave s[5];
+	for (Slave &x : s)
+		port.attach(x); // s4 -> s3 -> s2 -> s1 -> s0
+	port.detach(s[2]);
+	port.detach(s[0]);
+	port.detach(s[0]); // twice: nothing more happens
+	port.detach(s[4]);
+	std::vector<const Slave *> seen;
+	port.for_each_slave_rcu([&](const Slave &x) { seen.push_back(&x); });
+	EXPECT_EQ(seen, (std::vector<const Slave *>{&s[3], &s[1]}));
+	port.attach(s[0]);
+	port.detach(s[1]);
+	seen.clear();
+	port.for_each_slave_rcu([&](const Slave &x) { seen.push_back(&x); });
+	EXPECT_EQ(seen, (std::vector<const Slave *>{&s[0], &s[3]}));
+}
+
 TEST_F(PortSlaves, DetachOfAnUnattachedSlaveChangesNothing)
 {
 	Port port(nullptr, 1, nullptr);
