@@ -50,6 +50,25 @@ bench_smoke() {
 	return $rc
 }
 
+# The profiler must still name where the instructions go: one scenario,
+# and the report must charge each driver's transmit function with one call
+# per packet (the stock and our symbol names both).
+profile_smoke() {
+	local out=build/bench/profile-check rc=0 section
+	tools/bench/bench --profile --only '^l3\.slave_slave\.pktgen$' --module "$PWD/ipvlan.ko" \
+		--out "$out" >/dev/null || rc=$?
+	section=$(sed -n '/^== l3.slave_slave.pktgen/,/^$/p' "$out/profile.txt" 2>/dev/null)
+	if [[ $rc == 0 ]] &&
+		grep -Eq '^ +ipvlan_queue_xmit \[ipvlan\] +[0-9.]+ +0\.0 .* 1\.00 +0\.00$' <<<"$section" &&
+		grep -Eq '^ +ipvlan_drv_xmit \[ipvlan\] +0\.0 +[0-9.]+ .* 0\.00 +1\.00$' <<<"$section"; then
+		echo "# Totals: pass:1 fail:0 (bench --profile names both drivers' transmit functions)"
+		return 0
+	fi
+	echo "$section" | head -20
+	echo "# Totals: pass:0 fail:1 (bench --profile: exit $rc, or the report lacks the drivers' functions)"
+	return 1
+}
+
 step "unit tests" make -s unit
 step "ipvlanctl: build and unit tests" make -s ipvlanctl
 step "build ipvlan.ko and check it" make -s build-checks
@@ -62,6 +81,7 @@ fi
 step "selftests, stock driver" run_selftests --stock
 if [ -f ipvlan.ko ]; then
 	step "benchmark smoke run" bench_smoke
+	step "profiler smoke run" profile_smoke
 fi
 
 if [ ${#failed[@]} -ne 0 ]; then
