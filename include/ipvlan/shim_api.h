@@ -236,7 +236,7 @@ struct kc_frame {
 	const kc_u8 *l3;      /* network header */
 	kc_u32 l3_linear;     /* bytes readable at l3 */
 	kc_u32 l3_len;        /* bytes of the packet from l3 to its end */
-	kc_u16 proto;         /* skb->protocol, network byte order */
+	kc_u16 ethertype;     /* skb->protocol in host byte order */
 	kc_u8 looped_back;    /* rx: PACKET_LOOPBACK */
 };
 

@@ -30,15 +30,8 @@ Frame frame_of(const kc_u8 *mac, const kc_u8 *dev_mac, L3View l3, bool looped_ba
 
 Frame frame_of(const kc_frame &f)
 {
-	Frame frame;
-	frame.dst_mac = f.mac;
-	frame.src_mac = f.mac ? f.mac + 6 : nullptr;
-	frame.master_mac = f.dev_mac;
-	frame.looped_back = f.looped_back;
-	frame.l3.ethertype = kcpp::load_be16(reinterpret_cast<const u8 *>(&f.proto));
-	frame.l3.bytes = {f.l3, f.l3_linear};
-	frame.l3.total_len = f.l3_len;
-	return frame;
+	return frame_of(f.mac, f.dev_mac, l3_view(f.l3, f.l3_linear, f.l3_len, f.ethertype),
+			f.looped_back);
 }
 
 // The core's actions are numbered as the ABI's, so a verdict is a cast.

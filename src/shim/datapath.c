@@ -127,14 +127,14 @@ static void ipvl_remember(struct dst_entry **slot, struct dst_entry *dst)
 	dst_release(old);
 }
 
-void ipvl_routes_release(struct ipvl_route_cache __percpu *routes)
+void ipvl_routes_release(struct ipvl_pcpu __percpu *pcpu)
 {
 	int cpu;
 
-	if (!routes)
+	if (!pcpu)
 		return;
 	for_each_possible_cpu(cpu) {
-		struct ipvl_route_cache *c = per_cpu_ptr(routes, cpu);
+		struct ipvl_route_cache *c = &per_cpu_ptr(pcpu, cpu)->routes;
 
 		dst_release(c->v4.dst);
 		dst_release(c->v6.dst);
@@ -321,7 +321,7 @@ static int ipvl_xmit(struct sk_buff *skb, struct net_device *dev)
 	case KC_OUT_V6:
 		ipvl_to_master_l3(skb, master);
 		return ipvl_out_l3(skb, v.action == KC_OUT_V6,
-				   this_cpu_ptr(ipvl_priv(dev)->routes));
+				   &this_cpu_ptr(ipvl_priv(dev)->pcpu)->routes);
 	case KC_TO_MASTER:
 		return ipvl_xmit_to_master_stack(skb, master);
 	case KC_OUT_L2:
@@ -342,19 +342,19 @@ drop:
 
 netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct ipvl_pcpu_stats __percpu *stats = ipvl_priv(dev)->stats;
+	struct ipvl_pcpu __percpu *pcpu = ipvl_priv(dev)->pcpu;
 	unsigned int len = skb->len;
 	int ret = ipvl_xmit(skb, dev);
 
 	if (likely(ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN)) {
-		struct ipvl_pcpu_stats *s = this_cpu_ptr(stats);
+		struct ipvl_pcpu_stats *s = this_cpu_ptr(&pcpu->stats);
 
 		u64_stats_update_begin(&s->syncp);
 		u64_stats_inc(&s->tx_pkts);
 		u64_stats_add(&s->tx_bytes, len);
 		u64_stats_update_end(&s->syncp);
 	} else {
-		this_cpu_inc(stats->tx_drps);
+		this_cpu_inc(pcpu->stats.tx_drps);
 	}
 	return ret;
 }

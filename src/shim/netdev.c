@@ -46,8 +46,6 @@ static void ipvl_pcpu_free(struct ipvl_priv *priv)
 {
 	struct ipvl_pcpu __percpu *pcpu = priv->pcpu;
 
-	priv->stats = NULL;
-	priv->routes = NULL;
 	priv->pcpu = NULL;
 	free_percpu(pcpu);
 }
@@ -70,8 +68,6 @@ static int ipvl_init(struct net_device *dev)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(pcpu, cpu)->stats.syncp);
 	priv->pcpu = pcpu;
-	priv->stats = &pcpu->stats;
-	priv->routes = &pcpu->routes;
 
 	err = ipvlan_drv_slave_init(ipvl_slave(dev));
 	if (!err)
@@ -85,7 +81,7 @@ static void ipvl_uninit(struct net_device *dev)
 	struct ipvl_priv *priv = ipvl_priv(dev);
 
 	/* No transmit is in flight any more (the device is unregistering). */
-	ipvl_routes_release(priv->routes);
+	ipvl_routes_release(priv->pcpu);
 	ipvl_pcpu_free(priv);
 	ipvlan_drv_slave_uninit(ipvl_slave(dev));
 }
@@ -148,10 +144,10 @@ static void ipvl_get_stats64(struct net_device *dev,
 	u32 rx_errs = 0, tx_drps = 0;
 	int cpu;
 
-	if (!priv->stats)
+	if (!priv->pcpu)
 		return;
 	for_each_possible_cpu(cpu) {
-		const struct ipvl_pcpu_stats *s = per_cpu_ptr(priv->stats, cpu);
+		const struct ipvl_pcpu_stats *s = &per_cpu_ptr(priv->pcpu, cpu)->stats;
 		u64 rx_pkts, rx_bytes, rx_mcast, tx_pkts, tx_bytes;
 		unsigned int start;
 
@@ -286,7 +282,7 @@ EXPORT_SYMBOL_GPL(ipvlan_kind_count_rx_dropped);
 
 void ipvlan_kind_count_tx_dropped(struct net_device *dev)
 {
-	this_cpu_inc(ipvl_priv(dev)->stats->tx_drps);
+	this_cpu_inc(ipvl_priv(dev)->pcpu->stats.tx_drps);
 }
 EXPORT_SYMBOL_GPL(ipvlan_kind_count_tx_dropped);
 

@@ -67,8 +67,6 @@ struct ipvl_pcpu {
 
 struct ipvl_priv {
 	struct ipvl_pcpu __percpu *pcpu;
-	struct ipvl_pcpu_stats __percpu *stats;   /* &pcpu->stats */
-	struct ipvl_route_cache __percpu *routes; /* &pcpu->routes */
 	struct net_device *master;
 	/* Offloads the slave may have; only an ipvtap queue narrows them
 	 * (TUNSETOFFLOAD), for a plain slave it stays IPVL_FEATURES. */
@@ -135,7 +133,7 @@ static inline void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
 	f->mac = mac;
 	f->dev_mac = NULL;
 	f->looped_back = 0;
-	f->proto = (__force kc_u16)skb->protocol;
+	f->ethertype = ntohs(skb->protocol);
 	f->l3 = l3.p;
 	f->l3_linear = l3.linear;
 	f->l3_len = l3.len;
@@ -145,14 +143,14 @@ static inline void ipvl_frame(const struct sk_buff *skb, const u8 *mac,
 static inline void ipvl_count_rx(struct net_device *dev, unsigned int len,
 				 bool ok, bool mcast)
 {
-	struct ipvl_pcpu_stats __percpu *stats = ipvl_priv(dev)->stats;
+	struct ipvl_pcpu __percpu *pcpu = ipvl_priv(dev)->pcpu;
 	struct ipvl_pcpu_stats *s;
 
 	if (unlikely(!ok)) {
-		this_cpu_inc(stats->rx_errs);
+		this_cpu_inc(pcpu->stats.rx_errs);
 		return;
 	}
-	s = this_cpu_ptr(stats);
+	s = this_cpu_ptr(&pcpu->stats);
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->rx_pkts);
 	u64_stats_add(&s->rx_bytes, len);
@@ -165,7 +163,7 @@ void ipvl_setup(struct net_device *dev);
 rx_handler_result_t ipvl_rx_handler(struct sk_buff **pskb);
 netdev_tx_t ipvl_start_xmit(struct sk_buff *skb, struct net_device *dev);
 /* ndo_uninit: drop the cached routes' references. */
-void ipvl_routes_release(struct ipvl_route_cache __percpu *routes);
+void ipvl_routes_release(struct ipvl_pcpu __percpu *pcpu);
 void ipvl_mcast_enqueue(struct kc_mcast_queue *q, struct sk_buff *skb,
 			bool from_tx);
 
